@@ -1,0 +1,64 @@
+"""Suite-wide fixtures: the socket guard (R4), the cast, signed-in clients."""
+
+import ipaddress
+import os
+import socket
+
+import pytest
+
+os.environ.setdefault("PORCH_ENV", "test")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_local(address) -> bool:
+    if isinstance(address, (str, bytes)):
+        return True  # AF_UNIX
+    host = address[0]
+    if host in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class NonLoopbackConnection(RuntimeError):
+    pass
+
+
+def _guarded_connect(self, address):
+    if not _is_local(address):
+        raise NonLoopbackConnection(f"test tried to reach a non-loopback address: {address!r}")
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self, address):
+    if not _is_local(address):
+        raise NonLoopbackConnection(f"test tried to reach a non-loopback address: {address!r}")
+    return _real_connect_ex(self, address)
+
+
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def cast(db):
+    from porch.core.testing import build_cast
+
+    return build_cast()
+
+
+@pytest.fixture
+def signed_in(client):
+    """signed_in(user) → the test client, signed in as user with 2FA verified."""
+    from porch.core.testing import sign_in
+
+    def _sign_in(user, *, two_factor=True):
+        sign_in(client, user, two_factor=two_factor)
+        return client
+
+    return _sign_in

@@ -1,0 +1,64 @@
+"""Session policy (R27): kill sessions on generation bump, idle timeout
+(30 min or less for privileged roles), last-activity date overwritten (R3),
+and 2FA enrolment/verification before anything else for roles that need it.
+
+The session holds only Django's auth keys and small integers — nothing
+personal (THREAT_MODEL fact 6, R7).
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+GENERATION_KEY = "porch_gen"
+SEEN_KEY = "porch_seen"
+VERIFIED_KEY = "porch_2fa_at"
+
+# Paths a signed-in person may reach before finishing 2FA.
+_OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/api/")
+
+
+class SessionPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response = self._enforce(request, user)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def _enforce(self, request, user):
+        session = request.session
+        now = int(time.time())
+        if session.get(GENERATION_KEY) != user.session_generation:
+            logout(request)
+            return redirect(reverse(settings.LOGIN_URL))
+        privileged = user.needs_two_factor()
+        idle = settings.PORCH_PRIVILEGED_IDLE_MINUTES if privileged else settings.PORCH_IDLE_MINUTES
+        seen = session.get(SEEN_KEY, now)
+        if now - seen > idle * 60:
+            logout(request)
+            return redirect(reverse(settings.LOGIN_URL) + "?timeout=1")
+        session[SEEN_KEY] = now
+        today = timezone.localdate()
+        if user.last_active_on != today:
+            type(user).objects.filter(pk=user.pk).update(last_active_on=today)
+            user.last_active_on = today
+        if privileged and not session.get(VERIFIED_KEY) and not request.path.startswith(_OPEN_PREFIXES):
+            allowed = {
+                reverse("accounts:two-factor"),
+                reverse("accounts:two-factor-setup"),
+                reverse("accounts:logout"),
+            }
+            if request.path not in allowed:
+                if user.has_two_factor():
+                    return redirect("accounts:two-factor")
+                return redirect("accounts:two-factor-setup")
+        return None

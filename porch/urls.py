@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("porch.core.urls")),
+    path("", include("porch.accounts.urls")),
+    path("coalition/", include("porch.coalition.urls")),
+    path("api/v1/", include("porch.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler404 = "porch.core.views.not_found"
+handler500 = "porch.core.views.server_error"
+handler403 = "porch.core.views.forbidden"
+handler400 = "porch.core.views.bad_request"
