@@ -1,11 +1,11 @@
 """The `porch` console script.
 
-    porch demo         migrate SQLite, seed the fictional city, serve web + worker
-    porch serve        production WSGI server (gunicorn), no access log
-    porch worker       background tasks and periodic jobs
-    porch migrate      apply database migrations
-    porch bootstrap    first coalition and its first admin
-    porch manage ...   any Django management command
+porch demo         migrate SQLite, seed the fictional city, serve web + worker
+porch serve        production WSGI server (gunicorn), no access log
+porch worker       background tasks and periodic jobs
+porch migrate      apply database migrations
+porch bootstrap    first coalition and its first admin
+porch manage ...   any Django management command
 """
 
 import os

@@ -179,7 +179,9 @@ def database_from_url(url: str) -> dict:
     if parsed.scheme == "sqlite":
         path = unquote(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else ""
         if not path:
-            raise ImproperlyConfigured("PORCH_DATABASE_URL for SQLite looks like sqlite:///path/to/file")
+            raise ImproperlyConfigured(
+                "PORCH_DATABASE_URL for SQLite looks like sqlite:///path/to/file"
+            )
         return sqlite_database(Path(path))
     raise ImproperlyConfigured(
         f"PORCH_DATABASE_URL must start with postgresql:// or sqlite:///, not {parsed.scheme!r}"
@@ -254,7 +256,7 @@ if PRODUCTION and PORCH_DEMO:
     raise ImproperlyConfigured("PORCH_DEMO cannot be on when PORCH_ENV=production")
 
 # ---- Internationalisation --------------------------------------------------
-from porch.core.languages import LANGUAGES, EXTRA_LANG_INFO  # noqa: E402
+from porch.core.languages import EXTRA_LANG_INFO, LANGUAGES  # noqa: E402
 
 LANGUAGE_CODE = env_str("PORCH_LANGUAGE_CODE", "en")
 if LANGUAGE_CODE not in dict(LANGUAGES):
@@ -315,7 +317,9 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("PORCH_HSTS_PRELOAD", True)
     # Checks that do not apply: allowed-hosts is set by the operator.
     if ALLOWED_HOSTS == ["127.0.0.1", "localhost", "[::1]", "testserver"]:
-        raise ImproperlyConfigured("Set PORCH_ALLOWED_HOSTS to your domain when PORCH_ENV=production")
+        raise ImproperlyConfigured(
+            "Set PORCH_ALLOWED_HOSTS to your domain when PORCH_ENV=production"
+        )
 
 # ---- Logging (THREAT_MODEL R2, R40) ----------------------------------------------
 # No access log, no IPs, no user agents, no bodies, no error e-mails. Django's

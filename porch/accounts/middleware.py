@@ -51,7 +51,11 @@ class SessionPolicyMiddleware:
         if user.last_active_on != today:
             type(user).objects.filter(pk=user.pk).update(last_active_on=today)
             user.last_active_on = today
-        if privileged and not session.get(VERIFIED_KEY) and not request.path.startswith(_OPEN_PREFIXES):
+        if (
+            privileged
+            and not session.get(VERIFIED_KEY)
+            and not request.path.startswith(_OPEN_PREFIXES)
+        ):
             allowed = {
                 reverse("accounts:two-factor"),
                 reverse("accounts:two-factor-setup"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from porch.accounts.roles import TWO_FACTOR_ROLES, TrustLevel
 from porch.core.codes import new_code
-from porch.core.sensitivity import CRITICAL, INTERNAL, PUBLIC, SENSITIVE
+from porch.core.sensitivity import CRITICAL, INTERNAL, SENSITIVE
 
 _ADJECTIVES = (
     "amber brave bright calm clever cosy eager fair gentle golden hardy humble jolly "
@@ -33,9 +33,7 @@ _NOUNS = (
 
 
 def generate_handle() -> str:
-    return (
-        f"{secrets.choice(_ADJECTIVES)}-{secrets.choice(_NOUNS)}-{secrets.randbelow(900) + 100}"
-    )
+    return f"{secrets.choice(_ADJECTIVES)}-{secrets.choice(_NOUNS)}-{secrets.randbelow(900) + 100}"
 
 
 def hash_secret(value: str) -> str:

@@ -68,9 +68,7 @@ ROLE_INFO: dict[str, RoleInfo] = {
     Role.DISPATCHER: RoleInfo(Compartment.RESPONSE, TrustLevel.DISPATCHER, True),
     Role.LEGAL: RoleInfo(Compartment.LEGAL, TrustLevel.LEGAL, True, sees_addresses=True),
     Role.COORDINATOR: RoleInfo(Compartment.ORGANISATION, TrustLevel.COORDINATOR, True),
-    Role.ORG_ADMIN: RoleInfo(
-        Compartment.ADMINISTRATION, TrustLevel.ADMIN, True, administers=True
-    ),
+    Role.ORG_ADMIN: RoleInfo(Compartment.ADMINISTRATION, TrustLevel.ADMIN, True, administers=True),
     Role.COALITION_ADMIN: RoleInfo(
         Compartment.ADMINISTRATION, TrustLevel.ADMIN, True, administers=True
     ),

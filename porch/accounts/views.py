@@ -19,7 +19,9 @@ def login_view(request):
     from django.contrib.auth import authenticate
 
     if request.method == "POST":
-        user = authenticate(request, handle=request.POST.get("handle"), password=request.POST.get("password"))
+        user = authenticate(
+            request, handle=request.POST.get("handle"), password=request.POST.get("password")
+        )
         if user is not None:
             login(request, user)
             request.session[GENERATION_KEY] = user.session_generation

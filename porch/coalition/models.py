@@ -89,9 +89,7 @@ class Organisation(models.Model):
         "erased_on": INTERNAL,
     }
 
-    coalition = models.ForeignKey(
-        Coalition, on_delete=models.CASCADE, related_name="organisations"
-    )
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="organisations")
     code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True, max_length=2000)

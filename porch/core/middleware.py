@@ -19,7 +19,9 @@ class RequestBodyLimitMiddleware:
             length = 0
         if length > settings.PORCH_MAX_BODY_BYTES:
             return HttpResponse(
-                _("That request is too large."), status=413, content_type="text/plain; charset=utf-8"
+                _("That request is too large."),
+                status=413,
+                content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
 
@@ -32,7 +34,9 @@ class PrivacyHeadersMiddleware:
         response = self.get_response(request)
         content_type = response.get("Content-Type", "")
         if not request.path.startswith(settings.STATIC_URL) and (
-            content_type.startswith(("text/html", "application/json", "application/pdf", "text/csv"))
+            content_type.startswith(
+                ("text/html", "application/json", "application/pdf", "text/csv")
+            )
             or response.status_code >= 300
         ):
             response["Cache-Control"] = "no-store"

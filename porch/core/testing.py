@@ -58,12 +58,16 @@ def build_cast() -> Cast:
     region = Region.objects.create(coalition=coalition, name="Northside")
     square = {
         "type": "Polygon",
-        "coordinates": [[[-93.30, 45.00], [-93.28, 45.00], [-93.28, 45.02], [-93.30, 45.02], [-93.30, 45.00]]],
+        "coordinates": [
+            [[-93.30, 45.00], [-93.28, 45.00], [-93.28, 45.02], [-93.30, 45.02], [-93.30, 45.00]]
+        ],
     }
     zone = Zone.objects.create(
         region=region, name="Cedar Flats", outline=square, centroid_lat=45.01, centroid_lon=-93.29
     )
-    zone_b = Zone.objects.create(region=region, name="Elm Hollow", centroid_lat=45.03, centroid_lon=-93.27)
+    zone_b = Zone.objects.create(
+        region=region, name="Elm Hollow", centroid_lat=45.03, centroid_lon=-93.27
+    )
     org_a = Organisation.objects.create(coalition=coalition, name="Cedar Flats Food Shelf")
     org_b = Organisation.objects.create(coalition=coalition, name="Elm Hollow Tenants Union")
     team_a = Team.objects.create(organisation=org_a, name="Saturday drivers")
@@ -111,7 +115,9 @@ def pdf_to_pngs(pdf: bytes, out_dir: Path, *, dpi: int = 60) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     src = out_dir / "doc.pdf"
     src.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(src), str(out_dir / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), str(src), str(out_dir / "page")], check=True
+    )
     return sorted(out_dir.glob("page*.png"))
 
 

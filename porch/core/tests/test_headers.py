@@ -26,7 +26,9 @@ def test_it_refuses_an_oversized_body_without_reading_it(client, settings):
 def test_it_scrubs_addresses_from_log_lines(caplog):
     from porch.core.logging import ScrubFilter
 
-    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "from %s via %s", ("203.0.113.9", "2001:db8::1"), None)
+    record = logging.LogRecord(
+        "x", logging.WARNING, __file__, 1, "from %s via %s", ("203.0.113.9", "2001:db8::1"), None
+    )
     ScrubFilter().filter(record)
     assert "203.0.113.9" not in record.getMessage()
     assert "2001:db8" not in record.getMessage()

@@ -51,7 +51,11 @@ def run_porch(env_extra: dict, *args: str) -> subprocess.CompletedProcess:
     }
     env.update(env_extra)
     return subprocess.run(
-        [sys.executable, "-m", "porch.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "porch.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
 

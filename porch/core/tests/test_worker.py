@@ -66,7 +66,9 @@ def test_it_runs_a_periodic_job_once_across_concurrent_workers(monkeypatch):
         with lock:
             runs.append(1)
 
-    monkeypatch.setitem(periodic.JOBS, "test.job", periodic.PeriodicJob("test.job", timedelta(hours=1), job))
+    monkeypatch.setitem(
+        periodic.JOBS, "test.job", periodic.PeriodicJob("test.job", timedelta(hours=1), job)
+    )
     barrier = threading.Barrier(6)
 
     def contender(n):
