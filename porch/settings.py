@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "porch.core",
+    "porch.vault",
     "porch.accounts",
     "porch.coalition",
     "porch.api",
