@@ -53,7 +53,7 @@ debs-test:
 
 $(VENV)/.runtime: requirements.lock pyproject.toml | python
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
 	$(BIN)/python -m pip install -q --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e . || $(BIN)/python -m pip install -q --no-deps -e .
 	touch $@
@@ -66,7 +66,8 @@ install: debs-runtime $(VENV)/.runtime messages
 install-dev: debs-test $(VENV)/.dev messages
 
 messages: $(VENV)/.runtime
-	PORCH_ENV=test $(BIN)/porch manage compilemessages -v0 --ignore=.venv --ignore=var --ignore=node_modules
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+	  PORCH_ENV=test $(BIN)/porch manage compilemessages -v0 --ignore=.venv --ignore=var --ignore=node_modules; fi
 
 demo: install
 	$(BIN)/porch demo

@@ -62,3 +62,60 @@ def signed_in(client):
         return client
 
     return _sign_in
+
+
+# ---- Browser journeys (Playwright driving Debian's Chromium) ----------------
+CHROMIUM = os.environ.get("PORCH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = os.path.join(os.path.dirname(__file__), "test-results", "screenshots")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` to install it")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh browser context (no shared cookies) pointed at the live server."""
+    context = chromium.new_context(base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def live_cast(transactional_db):
+    from porch.core.testing import build_cast
+
+    return build_cast()
+
+
+@pytest.fixture
+def screenshot(request):
+    """screenshot(page, name) saves test-results/screenshots/<test>-<name>.png."""
+
+    def _shot(page, name: str) -> str:
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        path = os.path.join(SCREENSHOTS, f"{request.node.name}-{name}.png")
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return _shot
