@@ -262,7 +262,10 @@ from porch.core.languages import EXTRA_LANG_INFO, LANGUAGES  # noqa: E402
 LANGUAGE_CODE = env_str("PORCH_LANGUAGE_CODE", "en")
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(f"PORCH_LANGUAGE_CODE must be one of {[c for c, _ in LANGUAGES]}")
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ holds Porch's own strings (makemessages); locale_django/ holds
+# Django's own form and validation messages for languages Django does not
+# ship (Somali, Hmong), kept apart so makemessages never marks them obsolete.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("PORCH_TIME_ZONE", "America/Chicago")
