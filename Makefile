@@ -79,8 +79,8 @@ test: install-dev
 	else echo "PostgreSQL at 127.0.0.1:5432 is not reachable: skipping the PostgreSQL run (make ci requires it)."; fi
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check porch bench conftest.py
-	$(BIN)/ruff format --check porch bench conftest.py
+	$(BIN)/ruff check porch bench tests conftest.py
+	$(BIN)/ruff format --check porch bench tests conftest.py
 
 migrations-check: $(VENV)/.dev
 	PORCH_ENV=test $(BIN)/porch manage makemigrations --check --dry-run
