@@ -66,8 +66,7 @@ install: debs-runtime $(VENV)/.runtime messages
 install-dev: debs-test $(VENV)/.dev messages
 
 messages: $(VENV)/.runtime
-	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
-	  PORCH_ENV=test $(BIN)/porch manage compilemessages -v0 --ignore=.venv --ignore=var --ignore=node_modules; fi
+	PORCH_ENV=test $(BIN)/porch manage compilemessages -v0 --ignore=.venv --ignore=var --ignore=node_modules
 
 demo: install
 	$(BIN)/porch demo

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from porch.core import checks, tasks  # noqa: F401  (registers checks and periodic jobs)
+        from porch.core import checks, pdf, tasks  # noqa: F401  (registers checks and periodic jobs)
