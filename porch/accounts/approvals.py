@@ -71,19 +71,28 @@ def do_decide_approval(approval: Approval, *, approve: bool, actor) -> Approval:
         if timezone.now() - approval.created_at > EXPIRY:
             approval.state = Approval.State.EXPIRED
             approval.save(update_fields=["state"])
-            raise ValidationError(_("This request has expired. Ask again."))
-        if not can_decide(approval, actor):
-            raise PermissionDenied(_("A second, different admin must decide this."))
-        approval.state = Approval.State.APPROVED if approve else Approval.State.REJECTED
-        approval.decided_by = actor
-        approval.decided_on = timezone.localdate()
-        approval.save(update_fields=["state", "decided_by", "decided_on"])
-        if approve:
-            KINDS[approval.kind].run(approval, actor)
-        audit.record(
-            actor,
-            "approval.approved" if approve else "approval.rejected",
-            obj=approval,
-            organisation=approval.organisation,
-        )
+            expired = True
+        else:
+            expired = False
+            _decide(approval, approve=approve, actor=actor)
+    if expired:
+        # Raised outside the block so that the expiry itself is kept.
+        raise ValidationError(_("This request has expired. Ask again."))
     return approval
+
+
+def _decide(approval: Approval, *, approve: bool, actor) -> None:
+    if not can_decide(approval, actor):
+        raise PermissionDenied(_("A second, different admin must decide this."))
+    approval.state = Approval.State.APPROVED if approve else Approval.State.REJECTED
+    approval.decided_by = actor
+    approval.decided_on = timezone.localdate()
+    approval.save(update_fields=["state", "decided_by", "decided_on"])
+    if approve:
+        KINDS[approval.kind].run(approval, actor)
+    audit.record(
+        actor,
+        "approval.approved" if approve else "approval.rejected",
+        obj=approval,
+        organisation=approval.organisation,
+    )

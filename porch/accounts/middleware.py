@@ -7,19 +7,23 @@ personal (THREAT_MODEL fact 6, R7).
 """
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 GENERATION_KEY = "porch_gen"
 SEEN_KEY = "porch_seen"
 VERIFIED_KEY = "porch_2fa_at"
 
 # Paths a signed-in person may reach before finishing 2FA.
-_OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/api/")
+_OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/")
+_API_PREFIX = "/api/"
 
 
 class SessionPolicyMiddleware:
@@ -49,20 +53,28 @@ class SessionPolicyMiddleware:
         session[SEEN_KEY] = now
         today = timezone.localdate()
         if user.last_active_on != today:
-            type(user).objects.filter(pk=user.pk).update(last_active_on=today)
+            get_user_model().objects.filter(pk=user.pk).update(last_active_on=today)
             user.last_active_on = today
         if (
-            privileged
-            and not session.get(VERIFIED_KEY)
+            not session.get(VERIFIED_KEY)
             and not request.path.startswith(_OPEN_PREFIXES)
+            # Volunteers who chose to enrol a phone are asked for it as well.
+            and (privileged or user.has_two_factor())
         ):
             allowed = {
                 reverse("accounts:two-factor"),
                 reverse("accounts:two-factor-setup"),
                 reverse("accounts:logout"),
             }
+            if request.path.startswith(_API_PREFIX):
+                # A password alone must not open the API through the session.
+                return JsonResponse({"detail": _("Finish two-factor sign-in first.")}, status=401)
             if request.path not in allowed:
-                if user.has_two_factor():
-                    return redirect("accounts:two-factor")
-                return redirect("accounts:two-factor-setup")
+                name = (
+                    "accounts:two-factor" if user.has_two_factor() else "accounts:two-factor-setup"
+                )
+                url = reverse(name)
+                if request.method == "GET":
+                    url += "?" + urlencode({"next": request.get_full_path()})
+                return redirect(url)
         return None

@@ -42,6 +42,15 @@ def hash_secret(value: str) -> str:
     return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
+def hash_token(key: str) -> str:
+    """SHA-256 hex of a long random secret (API tokens, invitation links).
+
+    These secrets carry 256 bits of entropy, so an unkeyed hash is enough and
+    survives a change of SECRET_KEY.
+    """
+    return hashlib.sha256(key.strip().encode()).hexdigest()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from porch.accounts.middleware import VERIFIED_KEY
 
@@ -29,11 +30,23 @@ def mark_verified(request) -> None:
     request.session[VERIFIED_KEY] = int(time.time())
 
 
+def return_path(request) -> str:
+    """Where to go after stepping up. A POST cannot be replayed by a redirect,
+    so a form may name a safe page to come back to in its `next` field."""
+    if request.method not in ("GET", "HEAD"):
+        candidate = request.POST.get("next", "")
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return request.get_full_path()
+
+
 def require_step_up(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not is_fresh(request):
-            url = reverse("accounts:step-up") + "?" + urlencode({"next": request.get_full_path()})
+            url = reverse("accounts:step-up") + "?" + urlencode({"next": return_path(request)})
             return redirect(url)
         return view(request, *args, **kwargs)
 
