@@ -5,3 +5,15 @@ class CoalitionConfig(AppConfig):
     name = "porch.coalition"
     label = "coalition"
     verbose_name = "Coalition"
+
+    def ready(self) -> None:
+        from porch.accounts import approvals
+        from porch.coalition import actions
+        from porch.coalition.home import manager_panel
+        from porch.core import home
+
+        approvals.register(
+            actions.GRANT_ROLE, run=actions.run_grant, approvers=actions.grant_approvers
+        )
+        if manager_panel not in home.PANELS:
+            home.register(manager_panel)

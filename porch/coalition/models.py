@@ -8,6 +8,7 @@ nothing more (R33).
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -104,6 +105,9 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("coalition:organisation", kwargs={"code": self.code})
+
 
 class Team(models.Model):
     SENSITIVITY = {
@@ -129,6 +133,9 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("coalition:team", kwargs={"code": self.code})
 
 
 class Membership(models.Model):
