@@ -353,8 +353,49 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        # WeasyPrint logs per-PDF progress and quotes URLs (data: URIs carry content).
+        "weasyprint.progress": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "weasyprint": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 
 # ---- Periodic jobs ----------------------------------------------------------
 PORCH_WORKER_HEARTBEAT_SECONDS = env_int("PORCH_WORKER_HEARTBEAT_SECONDS", 15, minimum=1)
+
+# ---- Vault (porch.vault; THREAT_MODEL R10–R21, R45–R51) ----------------------
+# Only the *location* of keys is configured here; keys never enter settings.
+PORCH_VAULT_KEY_SOURCE = env_choice("PORCH_VAULT_KEY_SOURCE", "file", {"file", "credential", "env"})
+PORCH_VAULT_KEY_DIR = Path(
+    env_str(
+        "PORCH_VAULT_KEY_DIR",
+        # Tests get a key directory per process, like their database.
+        str(VAR_DIR / ("keys" if PORCH_ENV != "test" else f"keys-test-{os.getpid()}")),
+    )
+).resolve()
+PORCH_VAULT_EPOCH_HOURS = env_int("PORCH_VAULT_EPOCH_HOURS", 24, minimum=1, maximum=24)
+PORCH_VAULT_PURGE_BATCH = env_int("PORCH_VAULT_PURGE_BATCH", 500, minimum=1, maximum=100_000)
+
+
+def _retention_hours(name: str) -> dict[str, int]:
+    chosen = {}
+    for item in env_list(name, []):
+        data_class, _, hours = item.partition("=")
+        try:
+            chosen[data_class.strip()] = int(hours)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} looks like hotline_report=24,closed_case=240")
+        if chosen[data_class.strip()] < 1:
+            raise ImproperlyConfigured(f"{name}: hours must be at least 1")
+    return chosen
+
+
+# Shorter retention per data class (never longer than the default; checked).
+PORCH_RETENTION_HOURS = _retention_hours("PORCH_RETENTION_HOURS")
+PORCH_BACKUP_DIR = Path(env_str("PORCH_BACKUP_DIR", str(VAR_DIR / "backups"))).resolve()
+PORCH_BACKUP_RECIPIENT = env_str("PORCH_BACKUP_RECIPIENT", "")
+PORCH_BACKUP_DAYS = env_int("PORCH_BACKUP_DAYS", 7, minimum=1, maximum=7)
+MIDDLEWARE = [*MIDDLEWARE, "porch.vault.middleware.KeysUnavailableMiddleware"]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "porch.vault.context_processors.vault_warnings"
+)
+# ---- end of Vault --------------------------------------------------------------
