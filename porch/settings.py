@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "porch.vault",
     "porch.accounts",
     "porch.coalition",
+    "porch.messaging",
     "porch.api",
 ]
 
