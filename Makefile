@@ -68,6 +68,14 @@ install-dev: debs-test $(VENV)/.dev messages
 messages: $(VENV)/.runtime
 	PORCH_ENV=test $(BIN)/porch manage compilemessages -v0 --ignore=.venv --ignore=var --ignore=node_modules
 
+# Re-extract Porch's own strings into locale/ (never locale_django/, never tests);
+# then translate the new entries and run `make messages` (docs/translations.md).
+.PHONY: messages-update
+messages-update: $(VENV)/.runtime
+	PORCH_ENV=test $(BIN)/porch manage makemessages -l es -l so -l hmn --no-obsolete \
+	  --ignore=.venv --ignore=var --ignore=node_modules --ignore=locale_django \
+	  --ignore=tests --ignore=bench --ignore=test-results
+
 demo: install
 	$(BIN)/porch demo
 
