@@ -6,6 +6,8 @@ porch worker       background tasks and periodic jobs
 porch migrate      apply database migrations
 porch bootstrap    first coalition and its first admin
 porch manage ...   any Django management command
+porch bench-routing FILE --time-limit S [--seed N] [--solution SOL]
+                   solve a Solomon/VRPLIB VRPTW instance (no Django needed)
 """
 
 import os
@@ -129,6 +131,13 @@ def cmd_manage(args: list[str]) -> int:
     return 0
 
 
+def cmd_bench_routing(args: list[str]) -> int:
+    # Pure routing: no Django settings are read or needed.
+    from porch.routing.bench import main as bench_main
+
+    return bench_main(args)
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
@@ -136,6 +145,7 @@ COMMANDS = {
     "migrate": cmd_migrate,
     "bootstrap": cmd_bootstrap,
     "manage": cmd_manage,
+    "bench-routing": cmd_bench_routing,
 }
 
 
