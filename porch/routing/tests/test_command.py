@@ -1,0 +1,54 @@
+"""`porch bench-routing` end to end, in a fresh process without Django settings."""
+
+import os
+import re
+import subprocess
+import sys
+
+
+def run(*args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORCH_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "porch.cli", "bench-routing", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_command_solves_a_solomon_file_and_reports_the_gap(data_dir):
+    out = run(
+        data_dir / "C201.txt",
+        "--time-limit",
+        "1",
+        "--seed",
+        "2",
+        "--solution",
+        data_dir / "C201.sol",
+    )
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    cost = re.search(r"^cost\s+(\d+\.\d)$", text, re.M)
+    routes = re.search(r"^routes\s+(\d+)$", text, re.M)
+    assert cost and routes
+    assert re.search(r"^feasible\s+yes$", text, re.M)
+    assert re.search(r"^reference\s+589\.1 \(recomputed, file states 589\.1\)$", text, re.M)
+    gap = float(re.search(r"^gap\s+(-?\d+\.\d\d) %$", text, re.M).group(1))
+    assert gap == round(100 * (float(cost.group(1)) - 589.1) / 589.1, 2)
+    listed = re.findall(r"^Route #\d+: ([\d ]+)$", text, re.M)
+    assert len(listed) == int(routes.group(1))
+    visited = sorted(int(c) for line in listed for c in line.split())
+    assert visited == list(range(1, 101))
+
+
+def test_command_explains_a_missing_file(tmp_path):
+    out = run(tmp_path / "nope.txt", "--time-limit", "1")
+    assert out.returncode == 2
+    assert "cannot read" in out.stderr
+
+
+def test_command_requires_a_time_limit(data_dir):
+    out = run(data_dir / "C101.txt")
+    assert out.returncode == 2
+    assert "--time-limit" in out.stderr
