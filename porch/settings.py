@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "porch.accounts",
     "porch.coalition",
     "porch.messaging",
+    "porch.volunteers",
+    "porch.campaigns",
     "porch.api",
 ]
 
@@ -400,3 +402,96 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append(
     "porch.vault.context_processors.vault_warnings"
 )
 # ---- end of Vault --------------------------------------------------------------
+
+# ---- Messaging channels (porch.messaging.channels; THREAT_MODEL R4, R5, R40) ---
+# Where texts and e-mails go. With nothing set, the console channel prints
+# them. docs/messaging-channels.md explains each provider; `porch manage
+# check` explains, in plain words, a credential a chosen channel is missing.
+PORCH_SMS_CHANNEL = env_choice("PORCH_SMS_CHANNEL", "console", {"console", "twilio", "httpsms"})
+PORCH_EMAIL_CHANNEL = env_choice("PORCH_EMAIL_CHANNEL", "console", {"console", "smtp"})
+# The public base URL providers call back (webhook signatures cover it).
+PORCH_PUBLIC_URL = env_str("PORCH_PUBLIC_URL", "").rstrip("/")
+PORCH_CHANNEL_TIMEOUT_SECONDS = env_int("PORCH_CHANNEL_TIMEOUT_SECONDS", 10, minimum=1, maximum=120)
+# Providers set the pace (DOMAIN.md): a long code ~1 segment/s, toll-free ~3,
+# a short code ~100; an unvetted 10DLC brand ~2,000 messages a day. 0 = no limit.
+PORCH_SMS_SEGMENTS_PER_SECOND = env_int("PORCH_SMS_SEGMENTS_PER_SECOND", 1, maximum=10_000)
+PORCH_SMS_DAILY_CAP = env_int("PORCH_SMS_DAILY_CAP", 0)
+PORCH_EMAIL_PER_SECOND = env_int("PORCH_EMAIL_PER_SECOND", 0, maximum=10_000)
+PORCH_SIGNAL_PER_SECOND = env_int("PORCH_SIGNAL_PER_SECOND", 1, maximum=10)
+PORCH_SIGNAL_DAILY_CAP = env_int("PORCH_SIGNAL_DAILY_CAP", 0)
+PORCH_TWILIO_ACCOUNT_SID = env_str("PORCH_TWILIO_ACCOUNT_SID", "")
+PORCH_TWILIO_AUTH_TOKEN = env_str("PORCH_TWILIO_AUTH_TOKEN", "")
+PORCH_TWILIO_FROM = env_str("PORCH_TWILIO_FROM", "")
+PORCH_TWILIO_BASE_URL = env_str("PORCH_TWILIO_BASE_URL", "https://api.twilio.com")
+PORCH_HTTPSMS_API_KEY = env_str("PORCH_HTTPSMS_API_KEY", "")
+PORCH_HTTPSMS_FROM = env_str("PORCH_HTTPSMS_FROM", "")
+PORCH_HTTPSMS_BASE_URL = env_str("PORCH_HTTPSMS_BASE_URL", "https://api.httpsms.com")
+PORCH_HTTPSMS_WEBHOOK_SIGNING_KEY = env_str("PORCH_HTTPSMS_WEBHOOK_SIGNING_KEY", "")
+PORCH_SIGNAL_URL = env_str("PORCH_SIGNAL_URL", "")
+PORCH_SIGNAL_NUMBER = env_str("PORCH_SIGNAL_NUMBER", "")
+PORCH_SIGNAL_WEBHOOK_TOKEN = env_str("PORCH_SIGNAL_WEBHOOK_TOKEN", "")
+PORCH_SMTP_HOST = env_str("PORCH_SMTP_HOST", "")
+PORCH_SMTP_PORT = env_int("PORCH_SMTP_PORT", 0, maximum=65_535)  # 0: 587, or 465 for tls
+PORCH_SMTP_USER = env_str("PORCH_SMTP_USER", "")
+PORCH_SMTP_PASSWORD = env_str("PORCH_SMTP_PASSWORD", "")
+PORCH_SMTP_SECURITY = env_choice("PORCH_SMTP_SECURITY", "starttls", {"none", "starttls", "tls"})
+PORCH_EMAIL_FROM = env_str("PORCH_EMAIL_FROM", "")
+PORCH_EMAIL_SUBJECT = env_str("PORCH_EMAIL_SUBJECT", "Porch")
+
+# An organisation's own account: PORCH_ORG_<CODE>_<NAME> overrides PORCH_<NAME>
+# for that organisation's messages, e.g. PORCH_ORG_7KQ2M9XHTR_TWILIO_FROM.
+PORCH_ORG_CHANNEL_NAMES = {
+    "SMS_CHANNEL": {"console", "twilio", "httpsms"},
+    "EMAIL_CHANNEL": {"console", "smtp"},
+    "SMS_SEGMENTS_PER_SECOND": int,
+    "SMS_DAILY_CAP": int,
+    "TWILIO_ACCOUNT_SID": str,
+    "TWILIO_AUTH_TOKEN": str,
+    "TWILIO_FROM": str,
+    "HTTPSMS_API_KEY": str,
+    "HTTPSMS_FROM": str,
+    "HTTPSMS_WEBHOOK_SIGNING_KEY": str,
+    "SIGNAL_URL": str,
+    "SIGNAL_NUMBER": str,
+    "SIGNAL_WEBHOOK_TOKEN": str,
+    "SMTP_HOST": str,
+    "SMTP_PORT": int,
+    "SMTP_USER": str,
+    "SMTP_PASSWORD": str,
+    "SMTP_SECURITY": {"none", "starttls", "tls"},
+    "EMAIL_FROM": str,
+}
+
+
+def _org_channels() -> dict[str, dict]:
+    import re
+
+    names = "|".join(sorted(PORCH_ORG_CHANNEL_NAMES, key=len, reverse=True))
+    pattern = re.compile(rf"^PORCH_ORG_([0-9A-Z]+)_({names})$")
+    chosen: dict[str, dict] = {}
+    for variable in sorted(os.environ):
+        match = pattern.match(variable)
+        if not match:
+            continue
+        code, name = match.groups()
+        kind = PORCH_ORG_CHANNEL_NAMES[name]
+        if kind is int:
+            value: object = env_int(variable, 0, maximum=65_535 if name == "SMTP_PORT" else None)
+        elif isinstance(kind, set):
+            value = env_choice(variable, "", kind)
+        else:
+            value = env_str(variable, "")
+        chosen.setdefault(code, {})[name] = value
+    return chosen
+
+
+PORCH_ORG_CHANNELS = _org_channels()
+# ---- end of Messaging channels -----------------------------------------------
+
+# ---- Messaging outbox (porch.messaging.sender) ---------------------------------
+# How long a worker holds claimed messages before another worker takes them
+# over (a worker killed mid-send); longer than one slow batch to a provider.
+PORCH_OUTBOX_LEASE_SECONDS = env_int("PORCH_OUTBOX_LEASE_SECONDS", 120, minimum=2, maximum=3600)
+# The country assumed for numbers typed without +<country> on the public form.
+PORCH_PHONE_REGION = env_str("PORCH_PHONE_REGION", "US").upper()
+# ---- end of Messaging outbox ---------------------------------------------------

@@ -23,6 +23,26 @@ from porch.core.periodic import run_due_jobs
 
 logger = logging.getLogger("porch.worker")
 
+# Work every worker does on every pass, outside the leases (the outbox
+# sender: N workers share one broadcast). Each hook takes the worker id and
+# returns how much it did; apps register them in AppConfig.ready().
+HOOKS: list = []
+
+
+def register_hook(hook) -> None:
+    if hook not in HOOKS:
+        HOOKS.append(hook)
+
+
+def run_hooks(worker_id: str) -> int:
+    done = 0
+    for hook in list(HOOKS):
+        try:
+            done += hook(worker_id) or 0
+        except Exception:
+            logger.exception("worker hook %s failed", getattr(hook, "__name__", hook))
+    return done
+
 
 class Worker:
     def __init__(self, *, interval: float = 1.0, worker_id: str | None = None):
@@ -78,7 +98,7 @@ class Worker:
         close_old_connections()
         self.heartbeat()
         run_due_jobs(self.worker_id)
-        done = 0
+        done = run_hooks(self.worker_id)
         while self.running and (task_result := self.claim_task()) is not None:
             self.run_task(task_result)
             done += 1

@@ -1,0 +1,550 @@
+"""Every state change in messaging: atomic, validated, audited.
+
+Fan-out is one transaction per broadcast: the audience is selected, the
+snapshot sealed and every outbox row inserted with bulk_create (DOMAIN.md:
+one commit per message is twenty times slower). Nothing here sends: the
+sender (porch.messaging.sender) claims queued rows from `porch worker`.
+"""
+
+from datetime import timedelta
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from porch.accounts.models import hash_secret
+from porch.coalition.models import Zone
+from porch.core import audit
+from porch.core.codes import new_code
+from porch.messaging import catalogue
+from porch.messaging.models import (
+    Broadcast,
+    Medium,
+    MessageTemplate,
+    NotificationPreference,
+    OutboxMessage,
+    Subscriber,
+)
+from porch.messaging.segments import segments
+from porch.messaging.texts import Texts, broadcast_context, hotline, time_bucket, zone_names
+from porch.vault.epochs import new_subject
+from porch.vault.erasure import expiry_for
+
+# An alert's audience lives until its all-clear + 7 days (R14); one never
+# closed is shredded after this long all the same.
+OPEN_ALERT_LIMIT = timedelta(days=30)
+FOLLOW_UP_KINDS = {
+    Broadcast.Kind.ALL_CLEAR: catalogue.ALL_CLEAR,
+    Broadcast.Kind.CORRECTION: catalogue.CORRECTION,
+}
+LANE = {
+    Broadcast.Kind.ALERT: OutboxMessage.Lane.ALERT,
+    Broadcast.Kind.CORRECTION: OutboxMessage.Lane.ALERT,
+    Broadcast.Kind.ALL_CLEAR: OutboxMessage.Lane.ALERT,
+    Broadcast.Kind.ROUTINE: OutboxMessage.Lane.ROUTINE,
+}
+
+
+# ---- Addresses and channels ------------------------------------------------------
+
+
+def normalise_address(medium: str, raw: str) -> str:
+    """E.164 for a number (phonenumbers), or a checked e-mail address."""
+    text = (raw or "").strip()
+    if medium == Medium.EMAIL:
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise ValidationError(
+                {"address": [_("Enter an e-mail address such as name@example.org.")]}
+            ) from None
+        return text.lower()
+    region = getattr(settings, "PORCH_PHONE_REGION", "US")
+    try:
+        number = phonenumbers.parse(text, None if text.startswith("+") else region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            {"address": [_("Enter a mobile number, such as +1 612 555 0123.")]}, code="invalid"
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def address_hash(address: str) -> str:
+    return hash_secret(address)
+
+
+def kind_for(medium: str, *, organisation=None) -> str:
+    """The channel kind that carries a medium here (console when none is set up)."""
+    from porch.messaging import channels
+
+    if medium == Medium.SMS:
+        kind = channels.default_sms_kind(organisation=organisation)
+    elif medium == Medium.EMAIL:
+        kind = channels.default_email_kind(organisation=organisation)
+    elif medium == NotificationPreference.Medium.SIGNAL:
+        kind = "signal"
+    else:
+        kind = "console"
+    return kind if kind in channels.configured_kinds(organisation=organisation) else "console"
+
+
+def _segments_for(medium: str, body: str) -> int:
+    # Pacing units, as the channels count them: SMS segments for numbers,
+    # one per message for e-mail and Signal.
+    if medium == Medium.SMS:
+        return max(1, segments(body))
+    return 1
+
+
+# ---- Subscribers -------------------------------------------------------------------
+
+
+def _clean_zones(zones) -> list[Zone]:
+    zones = list(zones)
+    if not zones:
+        raise ValidationError({"zones": [_("Choose at least one zone.")]})
+    return zones
+
+
+def _clean_language(language: str) -> str:
+    if language not in catalogue.LANGUAGES:
+        raise ValidationError({"language": [_("Choose one of the languages offered.")]})
+    return language
+
+
+def do_subscribe(
+    *,
+    organisation,
+    address: str,
+    medium: str = Medium.SMS,
+    zones,
+    language: str,
+    source: str,
+    consent_noted: str = "",
+    ask: bool = True,
+    actor=None,
+) -> Subscriber:
+    """Add a person to a list, waiting for their YES (double opt-in).
+
+    Someone already on the list gets their zones and language updated and
+    (unless they are receiving already) the question again; the answer looks
+    the same either way, so the public form tells nobody who is subscribed.
+    """
+    if medium not in Medium.values:
+        raise ValidationError({"medium": [_("Choose text message or e-mail.")]})
+    if source == Subscriber.Source.ORGANISER and consent_noted not in Subscriber.Consent.values:
+        raise ValidationError(
+            {"consent_noted": [_("Note how the person agreed to receive messages.")]}
+        )
+    zones = _clean_zones(zones)
+    language = _clean_language(language)
+    address = normalise_address(medium, address)
+    digest = address_hash(address)
+    with transaction.atomic():
+        subscriber = (
+            Subscriber.objects.for_owner(organisation)
+            .select_for_update()
+            .filter(address_hash=digest)
+            .first()
+        )
+        if subscriber is None:
+            subject = new_subject("subscriber", organisation=organisation)
+            subscriber = Subscriber(
+                subject=subject,
+                organisation=organisation,
+                address=address,
+                address_hash=digest,
+                medium=medium,
+                language=language,
+                source=source,
+                consent_noted=consent_noted if source == Subscriber.Source.ORGANISER else "",
+                added_by=actor if source == Subscriber.Source.ORGANISER else None,
+            )
+            subscriber.save()
+            created = True
+        else:
+            subscriber.language = language
+            if subscriber.state == Subscriber.State.STOPPED:
+                # Coming back by form or organiser means a new YES.
+                subscriber.state = Subscriber.State.PENDING
+                subscriber.stopped_on = None
+                _keep_subject(subscriber)
+            subscriber.save(update_fields=["language", "state", "stopped_on"])
+            created = False
+        subscriber.zones.add(*zones)
+        if ask and subscriber.state == Subscriber.State.PENDING and not _asked_today(subscriber):
+            _queue_to_subscriber(subscriber, catalogue.CONFIRMATION, lane=OutboxMessage.Lane.ALERT)
+        audit.record(
+            actor,
+            "subscriber.added" if created else "subscriber.updated",
+            obj=subscriber,
+            organisation=organisation,
+        )
+    return subscriber
+
+
+def _asked_today(subscriber: Subscriber) -> bool:
+    # One question a day, however often a form names the same number.
+    return OutboxMessage.objects.filter(
+        subscriber=subscriber,
+        template_key=catalogue.CONFIRMATION,
+        created_on=timezone.localdate(),
+    ).exists()
+
+
+def _keep_subject(subscriber: Subscriber) -> None:
+    subject = subscriber.subject
+    if subject.expires_at is not None:
+        subject.expires_at = None
+        subject.save(update_fields=["expires_at"])
+
+
+def do_confirm_subscriber(subscriber: Subscriber, *, actor=None) -> Subscriber:
+    with transaction.atomic():
+        subscriber.state = Subscriber.State.ACTIVE
+        subscriber.confirmed_on = timezone.localdate()
+        subscriber.stopped_on = None
+        subscriber.save(update_fields=["state", "confirmed_on", "stopped_on"])
+        _keep_subject(subscriber)
+        audit.record(
+            actor, "subscriber.confirmed", obj=subscriber, organisation=subscriber.organisation
+        )
+    return subscriber
+
+
+def do_stop_subscriber(subscriber: Subscriber, *, actor=None) -> Subscriber:
+    """STOP: nothing more is sent; the number is shredded when its retention ends."""
+    with transaction.atomic():
+        subscriber.state = Subscriber.State.STOPPED
+        subscriber.stopped_on = timezone.localdate()
+        subscriber.save(update_fields=["state", "stopped_on"])
+        subject = subscriber.subject
+        subject.expires_at = expiry_for("stopped_subscriber")
+        subject.save(update_fields=["expires_at"])
+        # Whatever was still queued for them stays unsent.
+        OutboxMessage.objects.filter(
+            subscriber=subscriber, state=OutboxMessage.State.QUEUED
+        ).update(state=OutboxMessage.State.FAILED, reason="stopped")
+        audit.record(
+            actor, "subscriber.stopped", obj=subscriber, organisation=subscriber.organisation
+        )
+    return subscriber
+
+
+def do_start_subscriber(subscriber: Subscriber, *, actor=None) -> Subscriber:
+    """START after STOP: the person texted us themselves, so no second question."""
+    with transaction.atomic():
+        subscriber.state = Subscriber.State.ACTIVE
+        subscriber.stopped_on = None
+        subscriber.confirmed_on = subscriber.confirmed_on or timezone.localdate()
+        subscriber.save(update_fields=["state", "stopped_on", "confirmed_on"])
+        _keep_subject(subscriber)
+        audit.record(
+            actor, "subscriber.started", obj=subscriber, organisation=subscriber.organisation
+        )
+    return subscriber
+
+
+def _queue_to_subscriber(subscriber: Subscriber, key: str, *, lane) -> OutboxMessage:
+    kind = kind_for(subscriber.medium, organisation=subscriber.organisation)
+    texts = Texts()
+    context = catalogue.Context(
+        zone=zone_names(subscriber.zones.all()), hotline=hotline(), time=time_bucket()
+    )
+    body = texts.render(key, subscriber.language, context)
+    return OutboxMessage.objects.create(
+        subscriber=subscriber,
+        channel=kind,
+        template_key=key,
+        language=subscriber.language,
+        idempotency_key=f"s-{new_code(20)}",
+        priority=lane,
+        segments=_segments_for(subscriber.medium, body),
+    )
+
+
+def do_queue_reply(subscriber: Subscriber, key: str) -> OutboxMessage:
+    """A keyword reply for channels that cannot answer inline (Signal, e-mail)."""
+    with transaction.atomic():
+        return _queue_to_subscriber(subscriber, key, lane=OutboxMessage.Lane.ALERT)
+
+
+# ---- Broadcasts -----------------------------------------------------------------------
+
+
+def _audience_ids(organisation, zones) -> list[tuple[int, str, str, str]]:
+    through = Subscriber.zones.through
+    in_zones = through.objects.filter(zone__in=zones).values("subscriber_id")
+    return list(
+        Subscriber.objects.receiving()
+        .for_owner(organisation)
+        .filter(pk__in=in_zones)
+        .order_by("pk")
+        .values_list("pk", "code", "language", "medium")
+    )
+
+
+def _fan_out(broadcast: Broadcast, recipients, *, key: str) -> int:
+    """Insert one queued row per recipient: segments counted per language once."""
+    texts = Texts()
+    number = hotline()
+    kinds: dict[str, str] = {}
+    sizes: dict[tuple[str, str], int] = {}
+    organisation = broadcast.organisation
+    lane = LANE[broadcast.kind]
+    rows = []
+    for pk, code, language, medium in recipients:
+        kind = kinds.get(medium)
+        if kind is None:
+            kind = kinds[medium] = kind_for(medium, organisation=organisation)
+        size = sizes.get((medium, language))
+        if size is None:
+            context = broadcast_context(broadcast, language, hotline_number=number)
+            size = sizes[(medium, language)] = _segments_for(
+                medium, texts.render(key, language, context)
+            )
+        rows.append(
+            OutboxMessage(
+                broadcast=broadcast,
+                subscriber_id=pk,
+                channel=kind,
+                template_key=key,
+                language=language,
+                idempotency_key=f"{broadcast.code}-{code}",
+                priority=lane,
+                segments=size,
+            )
+        )
+    OutboxMessage.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def do_broadcast(
+    zones,
+    template: str,
+    *,
+    actor,
+    organisation=None,
+    advice: str = "",
+) -> Broadcast:
+    """Snapshot the audience of `zones` on the list and queue one message each."""
+    zones = _clean_zones(zones)
+    if template not in catalogue.BROADCAST_KEYS:
+        raise ValidationError({"template": [_("Choose an alert or a routine reminder.")]})
+    if advice and advice not in catalogue.ADVICE_KEYS:
+        raise ValidationError({"advice": [_("Choose one of the advice lines offered.")]})
+    kind = Broadcast.Kind.ALERT if template == catalogue.ALERT else Broadcast.Kind.ROUTINE
+    with transaction.atomic():
+        recipients = _audience_ids(organisation, zones)
+        if kind == Broadcast.Kind.ALERT:
+            data_class, expires = "alert_audience", timezone.now() + OPEN_ALERT_LIMIT
+        else:
+            data_class, expires = "routine_audience", expiry_for("routine_audience")
+        subject = new_subject(
+            "audience", organisation=organisation, data_class=data_class, expires_at=expires
+        )
+        broadcast = Broadcast(
+            organisation=organisation,
+            kind=kind,
+            template_key=template,
+            advice=advice,
+            time_bucket=time_bucket(),
+            audience_subject=subject,
+            audience_size=len(recipients),
+            created_by=actor,
+        )
+        broadcast.audience = [pk for pk, *_rest in recipients]
+        broadcast.full_clean(exclude=["audience", "audience_subject"])
+        broadcast.save()
+        broadcast.zones.set(zones)
+        _fan_out(broadcast, recipients, key=template)
+        audit.record(actor, "broadcast.sent", obj=broadcast, organisation=organisation)
+    return broadcast
+
+
+def _follow_up(original: Broadcast, kind: str, *, actor) -> Broadcast:
+    if original.kind != Broadcast.Kind.ALERT:
+        raise ValidationError(_("Only an alert can have an all-clear or a correction."))
+    if original.erased_on is not None or original.audience_subject_id is None:
+        raise ValidationError(_("This alert's audience has been erased; it cannot be reached."))
+    key = FOLLOW_UP_KINDS[kind]
+    with transaction.atomic():
+        original = Broadcast.objects.select_for_update().get(pk=original.pk)
+        if kind == Broadcast.Kind.ALL_CLEAR and original.closed_on is not None:
+            raise ValidationError(_("The all-clear for this alert has been sent already."))
+        ids = original.audience or []
+        # Exactly the same people, less anyone who has since texted STOP.
+        recipients = list(
+            Subscriber.objects.filter(pk__in=ids, state=Subscriber.State.ACTIVE)
+            .order_by("pk")
+            .values_list("pk", "code", "language", "medium")
+        )
+        follow_up = Broadcast(
+            organisation=original.organisation,
+            kind=kind,
+            template_key=key,
+            time_bucket=original.time_bucket,
+            original=original,
+            audience_size=len(recipients),
+            created_by=actor,
+        )
+        follow_up.save()
+        follow_up.zones.set(original.zones.all())
+        _fan_out(follow_up, recipients, key=key)
+        if kind == Broadcast.Kind.ALL_CLEAR:
+            original.closed_on = timezone.localdate()
+            original.save(update_fields=["closed_on"])
+            subject = original.audience_subject
+            subject.expires_at = expiry_for("alert_audience")
+            subject.save(update_fields=["expires_at"])
+        audit.record(actor, f"broadcast.{kind}", obj=follow_up, organisation=original.organisation)
+    return follow_up
+
+
+def do_send_all_clear(original: Broadcast, *, actor) -> Broadcast:
+    return _follow_up(original, Broadcast.Kind.ALL_CLEAR, actor=actor)
+
+
+def do_send_correction(original: Broadcast, *, actor) -> Broadcast:
+    return _follow_up(original, Broadcast.Kind.CORRECTION, actor=actor)
+
+
+def shred_audience(subject) -> None:
+    """Vault callback: keep the counts, drop the snapshot's outbox rows (R14)."""
+    roots = list(Broadcast.objects.filter(audience_subject=subject))
+    family = Broadcast.objects.filter(pk__in=[b.pk for b in roots]) | Broadcast.objects.filter(
+        original__in=roots
+    )
+    today = timezone.localdate()
+    for broadcast in family:
+        counts = broadcast.counts()
+        broadcast.sent_count = counts["sent"]
+        broadcast.failed_count = counts["failed"]
+        broadcast.erased_on = today
+        broadcast.save(update_fields=["sent_count", "failed_count", "erased_on"])
+        broadcast.messages.all().delete()
+
+
+def prune_notifications() -> int:
+    """Finished notification rows go after a week: who was told, and when, is metadata."""
+    cutoff = timezone.localdate() - timedelta(days=7)
+    deleted, _rows = OutboxMessage.objects.filter(
+        broadcast__isnull=True,
+        state__in=[OutboxMessage.State.SENT, OutboxMessage.State.FAILED],
+        created_on__lt=cutoff,
+    ).delete()
+    return deleted
+
+
+# ---- Notifications to volunteers ------------------------------------------------------
+
+
+def do_set_notification_medium(user, medium: str, *, actor) -> NotificationPreference:
+    if medium not in NotificationPreference.Medium.values:
+        raise ValidationError({"medium": [_("Choose one of the ways offered.")]})
+    with transaction.atomic():
+        preference, _created = NotificationPreference.objects.get_or_create(user=user)
+        preference.medium = medium
+        preference.updated_on = timezone.localdate()
+        preference.save(update_fields=["medium", "updated_on"])
+        audit.record(actor, "notification.medium_set", obj=user)
+    return preference
+
+
+def notification_medium(user) -> str:
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return preference.medium if preference else NotificationPreference.Medium.CONSOLE
+
+
+def do_notify_user(user, kind: str, *, actor, key: str = "") -> OutboxMessage:
+    """A content-free nudge ("You have a new assignment — open Porch").
+
+    `key`, when given (e.g. "assignment-<code>"), makes repeats harmless:
+    the same key for the same person queues nothing new.
+    """
+    if kind not in catalogue.NOTIFICATION_KEYS:
+        raise ValidationError({"kind": [_("Unknown kind of notification.")]})
+    medium = notification_medium(user)
+    channel = kind_for(medium)
+    language = user.language if user.language in catalogue.LANGUAGES else catalogue.FALLBACK
+    idempotency_key = f"u-{user.code}-{key}" if key else f"u-{new_code(20)}"
+    with transaction.atomic():
+        existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+        message = OutboxMessage.objects.create(
+            user=user,
+            channel=channel,
+            template_key=kind,
+            language=language,
+            idempotency_key=idempotency_key,
+            priority=OutboxMessage.Lane.NOTIFICATION,
+            segments=1,
+        )
+        audit.record(actor, "notification.queued", code=user.code)
+    return message
+
+
+# ---- Templates and delivery reports -----------------------------------------------------
+
+
+def do_save_template(key: str, language: str, text: str, *, actor) -> MessageTemplate:
+    if key not in catalogue.KEYS:
+        raise ValidationError({"key": [_("Unknown template.")]})
+    language = _clean_language(language)
+    text = (text or "").strip()
+    problems = catalogue.problems_in(text)
+    if problems:
+        raise ValidationError(
+            {
+                "text": [
+                    _(
+                        "Use only the placeholders {zone}, {time}, {advice} and {hotline}, "
+                        "each in curly braces, and no other braces."
+                    )
+                ]
+            }
+        )
+    budget = catalogue.SEGMENT_BUDGET.get(key)
+    if budget is not None:
+        body = catalogue.render(text, catalogue.sample_context(language))
+        if segments(body) > budget:
+            raise ValidationError(
+                {
+                    "text": [
+                        _(
+                            "With the longest zone name and advice this text takes "
+                            "%(count)d SMS segments; keep it to %(budget)d."
+                        )
+                        % {"count": segments(body), "budget": budget}
+                    ]
+                }
+            )
+    with transaction.atomic():
+        row, _created = MessageTemplate.objects.update_or_create(
+            key=key,
+            language=language,
+            defaults={"text": text, "updated_by": actor, "updated_on": timezone.localdate()},
+        )
+        audit.record(actor, "template.saved", code=f"{key}-{language}")
+    return row
+
+
+def do_record_status(provider_ref: str, status: str) -> int:
+    """A provider's delivery report: a delivered flag, or a failure after the fact."""
+    from porch.messaging.channels.base import DELIVERED, UNDELIVERED
+
+    if not provider_ref:
+        return 0
+    rows = OutboxMessage.objects.filter(provider_ref=provider_ref)
+    if status == DELIVERED:
+        return rows.update(delivered=True)
+    if status == UNDELIVERED:
+        return rows.update(state=OutboxMessage.State.FAILED, reason="undelivered")
+    return 0
