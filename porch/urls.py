@@ -4,7 +4,6 @@ urlpatterns = [
     path("", include("porch.core.urls")),
     path("", include("porch.accounts.urls")),
     path("coalition/", include("porch.coalition.urls")),
-    path("volunteers/", include("porch.volunteers.urls")),
     path("campaigns/", include("porch.campaigns.urls")),
     path("public/", include("porch.campaigns.public_urls")),
     path("api/v1/", include("porch.api.urls")),
