@@ -1,0 +1,3 @@
+from porch.messaging.channels.console.channel import ConsoleChannel
+
+__all__ = ["ConsoleChannel"]

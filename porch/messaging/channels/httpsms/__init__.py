@@ -1,0 +1,3 @@
+from porch.messaging.channels.httpsms.channel import HttpSmsChannel
+
+__all__ = ["HttpSmsChannel"]

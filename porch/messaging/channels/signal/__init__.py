@@ -1,0 +1,3 @@
+from porch.messaging.channels.signal.channel import SignalChannel
+
+__all__ = ["SignalChannel"]

@@ -1,0 +1,3 @@
+from porch.messaging.channels.smtp.channel import SmtpChannel
+
+__all__ = ["SmtpChannel"]
