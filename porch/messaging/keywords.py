@@ -249,3 +249,28 @@ def reply_text(reply: "Reply | str | None") -> str | None:
         return reply
     context = catalogue.Context(zone=zone_names(reply.zones), hotline=hotline())
     return Texts().render(reply.key, reply.language or catalogue.FALLBACK, context)
+
+
+def answer(inbound, *, inline: bool) -> str | None:
+    """Route one inbound message; return the reply text to send inline, if any.
+
+    Channels that cannot answer inline (Signal, for one) get the reply queued
+    in the outbox to the sender's subscription — by reference, so the number
+    stays in the vault. Someone with no subscription there gets no reply.
+    """
+    reply = route(inbound)
+    if inline:
+        return reply_text(reply)
+    if isinstance(reply, Reply):
+        from porch.messaging.actions import do_queue_reply
+
+        subscribers = _subscribers_of(inbound.sender)
+        if subscribers:
+            target = subscribers[0]
+            if reply.language and reply.language != target.language:
+                target.language = reply.language
+            do_queue_reply(target, reply.key)
+            return None
+    if reply is not None:
+        logger.info("keyword_reply_dropped channel=%s", inbound.channel)
+    return None

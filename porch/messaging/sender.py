@@ -186,7 +186,8 @@ def address_of(message: OutboxMessage) -> tuple[str | None, str]:
 
     if message.subscriber_id is not None:
         subscriber = message.subscriber
-        if subscriber.state == Subscriber.State.STOPPED:
+        # Once stopped, only the confirmation that they are stopped goes out.
+        if subscriber.state == Subscriber.State.STOPPED and message.template_key != catalogue.STOP:
             return None, "stopped"
         address = subscriber.address
         return (address, "") if address else (None, "erased")

@@ -91,3 +91,8 @@ def preview(texts: Texts, key: str, context_for) -> list[dict]:
             }
         )
     return rows
+
+
+def sample_context_for(language: str) -> catalogue.Context:
+    """The longest realistic values: what the templates page measures against."""
+    return catalogue.sample_context(language)
