@@ -108,7 +108,6 @@ INSTALLED_APPS = [
     "porch.accounts",
     "porch.coalition",
     "porch.messaging",
-    "porch.volunteers",
     "porch.campaigns",
     "porch.api",
 ]
