@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "porch.accounts",
     "porch.coalition",
     "porch.messaging",
+    "porch.volunteers",
     "porch.campaigns",
     "porch.api",
 ]

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("porch.accounts.urls")),
     path("coalition/", include("porch.coalition.urls")),
     path("messaging/", include("porch.messaging.urls")),
+    path("volunteers/", include("porch.volunteers.urls")),
     path("campaigns/", include("porch.campaigns.urls")),
     path("public/", include("porch.campaigns.public_urls")),
     path("api/v1/", include("porch.api.urls")),

@@ -1,0 +1,347 @@
+"""Every read of volunteers data on someone's behalf (R30).
+
+Missing and forbidden both raise Http404. Members of an organisation (any
+role that counts) see its sites and slots and sign up for them; its
+coordinators and organisation admins manage them and read rosters (handles
+only). Coalition admins see counts across organisations, never rosters
+(DOMAIN.md roles table), unless they also coordinate that organisation.
+A person's own sign-ups and swaps are theirs alone.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from porch.accounts.models import User
+from porch.accounts.roles import Role
+from porch.coalition import access as coalition_access
+from porch.coalition.models import Membership, Organisation
+from porch.volunteers.models import Certification, Shift, SignUp, Site, Slot, Swap
+
+COORDINATING_ROLES = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
+COVERAGE_DAYS = 7
+
+
+def _is_active(user) -> bool:
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.status == User.Status.ACTIVE
+    )
+
+
+def require_active(user) -> None:
+    if not _is_active(user):
+        raise Http404
+
+
+def member_org_ids(user) -> QuerySet:
+    """Organisations where the person holds a role that counts."""
+    if not _is_active(user):
+        return Membership.objects.none().values("organisation_id")
+    return coalition_access.counting_memberships().filter(user=user).values("organisation_id")
+
+
+def coordinated_org_ids(user) -> QuerySet:
+    if not _is_active(user):
+        return Membership.objects.none().values("organisation_id")
+    return (
+        coalition_access.counting_memberships()
+        .filter(user=user, role__in=COORDINATING_ROLES)
+        .values("organisation_id")
+    )
+
+
+def coordinated_organisations(user) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=coordinated_org_ids(user), erased_on__isnull=True)
+
+
+def member_organisations(user) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=member_org_ids(user), erased_on__isnull=True)
+
+
+def is_coordinator(user, organisation) -> bool:
+    return coordinated_org_ids(user).filter(organisation_id=organisation.pk).exists()
+
+
+def is_coalition_admin(user) -> bool:
+    return coalition_access.is_coalition_admin(user)
+
+
+def get_coordinated_organisation(user, code: str) -> Organisation:
+    organisation = coordinated_organisations(user).filter(code=code).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+# ---- Sites and slots ---------------------------------------------------------------
+
+
+def sites_visible_to(user) -> QuerySet[Site]:
+    return Site.objects.live().filter(organisation__in=member_org_ids(user))
+
+
+def get_site_for_user(user, code: str) -> Site:
+    site = sites_visible_to(user).filter(code=code).select_related("organisation", "team").first()
+    if site is None:
+        raise Http404
+    return site
+
+
+def get_managed_site(user, code: str) -> Site:
+    site = (
+        Site.objects.live()
+        .filter(code=code, organisation__in=coordinated_org_ids(user))
+        .select_related("organisation", "team", "parent")
+        .first()
+    )
+    if site is None:
+        raise Http404
+    return site
+
+
+def slots_of(site: Site) -> QuerySet[Slot]:
+    return site.slots.filter(archived=False)
+
+
+def get_slot_for_user(user, code: str) -> Slot:
+    slot = (
+        Slot.objects.filter(code=code, archived=False, site__in=sites_visible_to(user))
+        .select_related("site", "site__organisation")
+        .first()
+    )
+    if slot is None:
+        raise Http404
+    return slot
+
+
+def get_managed_slot(user, code: str) -> Slot:
+    slot = (
+        Slot.objects.filter(
+            code=code,
+            archived=False,
+            site__archived=False,
+            site__organisation__in=coordinated_org_ids(user),
+        )
+        .select_related("site", "site__organisation")
+        .first()
+    )
+    if slot is None:
+        raise Http404
+    return slot
+
+
+def shift_for(slot: Slot, day: datetime.date) -> Shift | None:
+    return Shift.objects.filter(slot=slot, date=day).first()
+
+
+def roster(shift: Shift | None) -> QuerySet[SignUp]:
+    """Who is on a shift, for its coordinators: handles only."""
+    if shift is None:
+        return SignUp.objects.none()
+    return (
+        shift.signups.filter(state=SignUp.State.ACTIVE)
+        .select_related("volunteer")
+        .only("code", "checked_in", "checked_out", "shift_id", "volunteer__handle")
+        .order_by("volunteer__handle")
+    )
+
+
+def upcoming_dates(slot: Slot, *, days: int = 14, today=None) -> list[datetime.date]:
+    today = today or timezone.localdate()
+    return slot.dates_between(today, today + datetime.timedelta(days=days - 1))
+
+
+# ---- A person's own sign-ups and swaps ---------------------------------------------------
+
+
+def my_signups(user, *, today=None) -> QuerySet[SignUp]:
+    if not _is_active(user):
+        return SignUp.objects.none()
+    today = today or timezone.localdate()
+    return (
+        SignUp.objects.filter(volunteer=user, state=SignUp.State.ACTIVE, shift__date__gte=today)
+        .select_related("shift__slot__site")
+        .order_by("shift__starts_at")
+    )
+
+
+def get_signup_for_user(user, code: str) -> SignUp:
+    """One's own sign-up (any state)."""
+    if not _is_active(user):
+        raise Http404
+    signup = (
+        SignUp.objects.filter(code=code, volunteer=user)
+        .select_related("shift__slot__site__organisation")
+        .first()
+    )
+    if signup is None:
+        raise Http404
+    return signup
+
+
+def get_swap_for_user(user, code: str) -> Swap:
+    """A swap the person offered or was offered."""
+    if not _is_active(user):
+        raise Http404
+    swap = (
+        Swap.objects.filter(code=code)
+        .filter(Q(signup__volunteer=user) | Q(to_volunteer=user))
+        .select_related(
+            "signup__volunteer", "signup__shift__slot__site", "to_volunteer", "exchange__shift"
+        )
+        .first()
+    )
+    if swap is None:
+        raise Http404
+    return swap
+
+
+def swaps_waiting_for(user) -> QuerySet[Swap]:
+    if not _is_active(user):
+        return Swap.objects.none()
+    return (
+        Swap.objects.filter(to_volunteer=user, state=Swap.State.OFFERED)
+        .select_related("signup__shift__slot__site", "signup__volunteer")
+        .order_by("signup__shift__starts_at")
+    )
+
+
+def swaps_offered_by(user) -> QuerySet[Swap]:
+    if not _is_active(user):
+        return Swap.objects.none()
+    return Swap.objects.filter(signup__volunteer=user, state=Swap.State.OFFERED).select_related(
+        "to_volunteer", "signup__shift__slot__site"
+    )
+
+
+def colleagues(organisation: Organisation, *, exclude: User | None = None) -> QuerySet[User]:
+    """Active members of an organisation whom one may offer a swap to."""
+    users = User.objects.filter(
+        status=User.Status.ACTIVE,
+        memberships__organisation=organisation,
+        memberships__status=Membership.Status.ACTIVE,
+    ).distinct()
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return users.order_by("handle")
+
+
+def valid_courses(user, day: datetime.date) -> set[str]:
+    return set(
+        Certification.objects.filter(
+            volunteer=user, issued_on__lte=day, expires_on__gte=day
+        ).values_list("course", flat=True)
+    )
+
+
+# ---- Coverage ------------------------------------------------------------------------------
+
+
+@dataclass
+class Gap:
+    slot: Slot
+    day: datetime.date
+    filled: int
+
+    @property
+    def level(self) -> str:
+        if self.filled == 0:
+            return "uncovered"
+        if self.filled < self.slot.min_staff:
+            return "understaffed"
+        return "covered"
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.slot.min_staff - self.filled)
+
+
+@dataclass
+class SiteCoverage:
+    site: Site
+    rows: list[Gap] = field(default_factory=list)
+
+    @property
+    def gaps(self) -> list[Gap]:
+        return [row for row in self.rows if row.level != "covered"]
+
+
+def coverage(
+    sites: QuerySet[Site], *, today=None, days: int = COVERAGE_DAYS, only_gaps: bool = False
+) -> list[SiteCoverage]:
+    """Every occurrence of the sites' slots in the next `days` days with the
+    places taken, grouped by site. Two queries whatever the size."""
+    today = today or timezone.localdate()
+    last = today + datetime.timedelta(days=days - 1)
+    slots = list(
+        Slot.objects.filter(site__in=sites, archived=False, starts_on__lte=last, ends_on__gte=today)
+        .select_related("site", "site__team")
+        .order_by("site__name", "site_id", "start_time", "pk")
+    )
+    filled = dict(
+        (((slot_id, day), count))
+        for slot_id, day, count in Shift.objects.filter(
+            slot__in=[s.pk for s in slots], date__gte=today, date__lte=last
+        ).values_list("slot_id", "date", "filled")
+    )
+    grouped: dict[int, SiteCoverage] = {}
+    for slot in slots:
+        entry = grouped.setdefault(slot.site_id, SiteCoverage(slot.site))
+        for day in slot.dates_between(today, last):
+            row = Gap(slot, day, filled.get((slot.pk, day), 0))
+            if not only_gaps or row.level != "covered":
+                entry.rows.append(row)
+    for entry in grouped.values():
+        entry.rows.sort(key=lambda row: (row.day, row.slot.start_time))
+    return [entry for entry in grouped.values() if entry.rows or not only_gaps]
+
+
+def people_to_notify_about(site: Site) -> QuerySet[User]:
+    """The site's team, or, for a site without a team, its organisation's
+    coordinators: active accounts with an active membership."""
+    memberships = Membership.objects.filter(
+        organisation=site.organisation, status=Membership.Status.ACTIVE
+    )
+    if site.team_id:
+        memberships = memberships.filter(team_id=site.team_id)
+    else:
+        memberships = memberships.filter(role__in=COORDINATING_ROLES)
+    return User.objects.filter(
+        status=User.Status.ACTIVE, pk__in=memberships.values("user_id")
+    ).order_by("pk")
+
+
+def counts_by_organisation(*, today=None) -> list[dict]:
+    """For coalition admins: per organisation, sites, slots, and the next
+    seven days' shifts short of their minimum. Counts only."""
+    today = today or timezone.localdate()
+    organisations = Organisation.objects.filter(erased_on__isnull=True).annotate(
+        site_count=Count("sites", filter=Q(sites__archived=False), distinct=True),
+    )
+    rows = []
+    by_org = {org.pk: org for org in organisations}
+    per_org_gaps: dict[int, int] = {pk: 0 for pk in by_org}
+    per_org_slots: dict[int, int] = {pk: 0 for pk in by_org}
+    for entry in coverage(Site.objects.live(), today=today):
+        org_id = entry.site.organisation_id
+        per_org_gaps[org_id] += len(entry.gaps)
+        per_org_slots[org_id] += len({row.slot.pk for row in entry.rows})
+    for pk, org in by_org.items():
+        rows.append(
+            {
+                "organisation": org,
+                "sites": org.site_count,
+                "slots": per_org_slots[pk],
+                "gaps": per_org_gaps[pk],
+            }
+        )
+    return rows
+
+
+def find_colleague(organisation: Organisation, handle: str) -> User | None:
+    return colleagues(organisation).filter(handle=(handle or "").strip().lower()).first()

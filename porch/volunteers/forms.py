@@ -1,0 +1,106 @@
+"""Parse input into domain values. No workflow here: that is actions.py."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from porch.accounts.roles import Role
+from porch.volunteers.models import WEEKDAY_LABELS, Course, Kit, Site, Slot
+
+WEEKDAY_CHOICES = [(str(i), label) for i, label in enumerate(WEEKDAY_LABELS)]
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class SiteForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of site"), choices=Site.Kind.choices)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    parent = CodeChoiceField(
+        label=_("School (for a bus stop)"),
+        queryset=Site.objects.none(),
+        to_field_name="code",
+        required=False,
+    )
+    zone = CodeChoiceField(label=_("Zone"), queryset=None, to_field_name="code", required=False)
+    team = CodeChoiceField(
+        label=_("Team told about gaps"), queryset=None, to_field_name="code", required=False
+    )
+    meeting_point = forms.CharField(
+        label=_("Meeting point"),
+        max_length=200,
+        required=False,
+        help_text=_("A public place such as a corner or a door. Never a home address."),
+    )
+    kit = forms.MultipleChoiceField(
+        label=_("Kit to bring"),
+        choices=Kit.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, schools, zones, teams, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = schools
+        self.fields["zone"].queryset = zones
+        self.fields["team"].queryset = teams
+        if editing:
+            del self.fields["kind"]
+            del self.fields["parent"]
+
+
+class SlotForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Slot.Purpose.choices)
+    weekdays = forms.MultipleChoiceField(
+        label=_("Weekdays"), choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    start_time = forms.TimeField(
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("Ends at"),
+        help_text=_("An end before the start means the shift ends the next morning."),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    starts_on = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    min_staff = forms.IntegerField(label=_("Minimum people"), min_value=1, max_value=50, initial=2)
+    max_staff = forms.IntegerField(label=_("Maximum people"), min_value=1, max_value=50, initial=4)
+    required_role = forms.ChoiceField(
+        label=_("Role needed"), choices=[("", _("Any member"))] + Role.choices, required=False
+    )
+    required_course = forms.ChoiceField(
+        label=_("Training needed"),
+        choices=[("", _("No training needed"))] + Course.choices,
+        required=False,
+    )
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(label=_("Day"))
+
+
+class CheckInForm(forms.Form):
+    kit = forms.MultipleChoiceField(
+        label=_("I have with me"),
+        choices=Kit.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, site_kit, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Kit.choices)
+        self.fields["kit"].choices = [(k, labels[k]) for k in site_kit if k in labels]
+
+
+class HandleField(forms.CharField):
+    def clean(self, value):
+        return " ".join((super().clean(value) or "").split()).lower()
+
+
+class SwapForm(forms.Form):
+    handle = HandleField(label=_("Handle of the volunteer taking your place"), max_length=40)

@@ -1,0 +1,403 @@
+"""Sites, recurring slots, shifts and sign-ups; walking groups; training.
+
+Design note. A Slot is a recurrence (weekday set, local start and end time,
+date range). A Shift is one occurrence of a slot on one date, created the
+first time someone signs up for it; it carries its start and end as aware
+datetimes (so overnight desks and daylight-saving changes need no special
+case) and a `filled` counter. Sign-ups take a place with a conditional
+UPDATE of that counter (`filled < max_staff`), so twenty people racing for
+the last place get exactly one place between them on SQLite and PostgreSQL
+(THREAT_MODEL R46); a person's own sign-ups are serialised by locking their
+VolunteerProfile row, so nobody is double-booked either.
+
+Check-in and check-out are booleans, not times (R3): the slot already says
+when the shift was. Walking groups store a count of children and an age
+band, never a child's name (DOMAIN.md W7): there is no field for one.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from porch.accounts.roles import Role
+from porch.core.codes import new_code
+from porch.core.sensitivity import INTERNAL, SENSITIVE
+
+WEEKDAY_LABELS = (
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+)
+
+
+class Course(models.TextChoices):
+    """The training catalogue (DOMAIN.md W8)."""
+
+    KNOW_YOUR_RIGHTS = "kyr", _("Know your rights")
+    LEGAL_OBSERVER = "legal_observer", _("Legal observer")
+    VERIFIER = "verifier", _("Verifier")
+    DRIVER_SAFETY = "driver_safety", _("Driver safety")
+    DE_ESCALATION = "de_escalation", _("De-escalation")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+
+
+class Kit(models.TextChoices):
+    VEST = "vest", _("High-visibility vest")
+    WHISTLE = "whistle", _("Whistle")
+    PHONE = "phone", _("Charged phone with the hotline saved")
+    CARD = "card", _("Protocol card for this site")
+    KYR_CARDS = "kyr_cards", _("Know-your-rights cards to hand out")
+    WATER = "water", _("Water")
+    FIRST_AID = "first_aid", _("First-aid kit")
+    LIGHT = "light", _("Torch or flashlight")
+
+
+class Volunteer(models.Model):
+    """Porch's per-person volunteering record. Its row is the lock that
+    serialises one person's sign-ups; it also holds their calendar feed."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "user": INTERNAL,
+        "calendar_token_hash": SENSITIVE,
+        "created_on": INTERNAL,
+    }
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer"
+    )
+    # SHA-256 of the feed's secret (accounts.models.hash_token); blank: no feed.
+    calendar_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_on = models.DateField(default=timezone.localdate)
+
+    def __str__(self) -> str:
+        return f"volunteer:{self.user_id}"
+
+
+class SiteQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(archived=False)
+
+
+class Site(models.Model):
+    class Kind(models.TextChoices):
+        SCHOOL = "school", _("School")
+        BUS_STOP = "bus_stop", _("Bus stop")
+        HUB_DESK = "hub_desk", _("Hub desk")
+        HOTLINE_DESK = "hotline_desk", _("Hotline desk")
+        COURT = "court", _("Court or check-in office")
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "code": INTERNAL,
+        "organisation": INTERNAL,
+        "team": INTERNAL,
+        "parent": INTERNAL,
+        "kind": INTERNAL,
+        "name": INTERNAL,
+        "zone": INTERNAL,
+        "meeting_point": INTERNAL,
+        "kit": INTERNAL,
+        "archived": INTERNAL,
+        "created_on": INTERNAL,
+    }
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    organisation = models.ForeignKey(
+        "coalition.Organisation", on_delete=models.CASCADE, related_name="sites"
+    )
+    team = models.ForeignKey(
+        "coalition.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="sites"
+    )
+    # A school's bus stops are its child sites.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="stops"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    name = models.CharField(_("name"), max_length=120)
+    zone = models.ForeignKey(
+        "coalition.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Where volunteers meet (a public corner, "the east doors"), never a home.
+    meeting_point = models.CharField(_("meeting point"), max_length=200, blank=True)
+    kit = models.JSONField(default=list, blank=True)
+    archived = models.BooleanField(default=False)
+    created_on = models.DateField(default=timezone.localdate)
+
+    objects = SiteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                condition=Q(archived=False),
+                name="site_name_per_org",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:site", kwargs={"code": self.code})
+
+    def kit_labels(self) -> list[str]:
+        labels = dict(Kit.choices)
+        return [str(labels[item]) for item in self.kit if item in labels]
+
+
+class Slot(models.Model):
+    """A recurring need: weekdays × local start/end time × a date range."""
+
+    class Purpose(models.TextChoices):
+        DROP_OFF = "drop_off", _("Drop-off")
+        PICK_UP = "pick_up", _("Pick-up")
+        PATROL = "patrol", _("Patrol")
+        DESK = "desk", _("Desk shift")
+        STAFF_ESCORT = "staff_escort", _("Staff escort")
+        COURT_HEARING = "court_hearing", _("Court hearing accompaniment")
+        CHECK_IN = "check_in", _("Check-in accompaniment")
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "code": INTERNAL,
+        "site": INTERNAL,
+        "purpose": INTERNAL,
+        "weekdays": INTERNAL,
+        "start_time": INTERNAL,
+        "end_time": INTERNAL,
+        "starts_on": INTERNAL,
+        "ends_on": INTERNAL,
+        "min_staff": INTERNAL,
+        "max_staff": INTERNAL,
+        "required_role": INTERNAL,
+        "required_course": INTERNAL,
+        "archived": INTERNAL,
+        "created_on": INTERNAL,
+    }
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="slots")
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose)
+    # ISO weekday digits, Monday = 0: "01234" is Monday to Friday.
+    weekdays = models.CharField(_("weekdays"), max_length=7)
+    start_time = models.TimeField(_("starts at"))
+    # An end at or before the start means the shift ends the next morning.
+    end_time = models.TimeField(_("ends at"))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    min_staff = models.PositiveSmallIntegerField(_("minimum staffing"), default=2)
+    max_staff = models.PositiveSmallIntegerField(_("maximum staffing"), default=4)
+    required_role = models.CharField(_("required role"), max_length=20, choices=Role, blank=True)
+    required_course = models.CharField(
+        _("required training"), max_length=20, choices=Course, blank=True
+    )
+    archived = models.BooleanField(default=False)
+    created_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["start_time", "purpose"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_staff__gte=models.F("min_staff")), name="slot_max_at_least_min"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="slot_range_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:slot", kwargs={"code": self.code})
+
+    @property
+    def weekday_set(self) -> set[int]:
+        return {int(d) for d in self.weekdays if d.isdigit()}
+
+    def weekday_labels(self) -> list[str]:
+        return [str(WEEKDAY_LABELS[d]) for d in sorted(self.weekday_set)]
+
+    def occurs_on(self, day: datetime.date) -> bool:
+        return self.starts_on <= day <= self.ends_on and day.weekday() in self.weekday_set
+
+    def dates_between(self, first: datetime.date, last: datetime.date) -> list[datetime.date]:
+        first, last = max(first, self.starts_on), min(last, self.ends_on)
+        days = []
+        day = first
+        while day <= last:
+            if day.weekday() in self.weekday_set:
+                days.append(day)
+            day += datetime.timedelta(days=1)
+        return days
+
+    def window(self, day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+        """The aware start and end of this slot's occurrence on `day`."""
+        zone = timezone.get_default_timezone()
+        start = datetime.datetime.combine(day, self.start_time, tzinfo=zone)
+        end_day = day if self.end_time > self.start_time else day + datetime.timedelta(days=1)
+        return start, datetime.datetime.combine(end_day, self.end_time, tzinfo=zone)
+
+
+class Shift(models.Model):
+    """One occurrence of a slot, with the count of places taken."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "code": INTERNAL,
+        "slot": INTERNAL,
+        "date": INTERNAL,
+        "starts_at": INTERNAL,
+        "ends_at": INTERNAL,
+        "filled": INTERNAL,
+    }
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="shifts")
+    date = models.DateField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    filled = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["slot", "date"], name="one_shift_per_slot_and_day")
+        ]
+        indexes = [models.Index(fields=["date"])]
+
+    def __str__(self) -> str:
+        return f"{self.slot_id}:{self.date}"
+
+
+class SignUp(models.Model):
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Signed up")
+        CANCELLED = "cancelled", _("Cancelled")
+        SWAPPED = "swapped", _("Swapped to someone else")
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "code": INTERNAL,
+        "shift": INTERNAL,
+        "volunteer": INTERNAL,
+        "state": INTERNAL,
+        "checked_in": INTERNAL,
+        "checked_out": INTERNAL,
+        "kit_checked": INTERNAL,
+        "created_on": INTERNAL,
+    }
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="signups")
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signups"
+    )
+    state = models.CharField(max_length=10, choices=State, default=State.ACTIVE)
+    # Booleans, not times (R3).
+    checked_in = models.BooleanField(default=False)
+    checked_out = models.BooleanField(default=False)
+    kit_checked = models.JSONField(default=list, blank=True)
+    created_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift", "volunteer"],
+                condition=Q(state="active"),
+                name="one_active_signup_per_shift",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:signup", kwargs={"code": self.code})
+
+
+class Swap(models.Model):
+    """An offer of one's place to another volunteer, who accepts or declines.
+    With `exchange`, the other volunteer's own sign-up comes back in return."""
+
+    class State(models.TextChoices):
+        OFFERED = "offered", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "code": INTERNAL,
+        "signup": INTERNAL,
+        "to_volunteer": INTERNAL,
+        "exchange": INTERNAL,
+        "state": INTERNAL,
+        "created_on": INTERNAL,
+    }
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="swaps")
+    to_volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="swaps_offered"
+    )
+    exchange = models.ForeignKey(
+        SignUp, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State, default=State.OFFERED)
+    created_on = models.DateField(default=timezone.localdate)
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:swap", kwargs={"code": self.code})
+
+
+class Certification(models.Model):
+    """A course passed, until it expires. Sessions and attendance issue them
+    (see TrainingSession); a coordinator may also record one."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "code": INTERNAL,
+        "volunteer": INTERNAL,
+        "course": INTERNAL,
+        "issued_on": INTERNAL,
+        "expires_on": INTERNAL,
+        "reminded_on": INTERNAL,
+    }
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certifications"
+    )
+    course = models.CharField(max_length=20, choices=Course)
+    issued_on = models.DateField(default=timezone.localdate)
+    expires_on = models.DateField()
+    reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["course"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "course"], name="one_certificate_per_course"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.issued_on <= day <= self.expires_on

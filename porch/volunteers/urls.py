@@ -1,0 +1,29 @@
+from django.urls import path
+
+from porch.volunteers import views
+
+app_name = "volunteers"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("counts/", views.counts, name="counts"),
+    path("orgs/<str:code>/coverage/", views.coverage, name="coverage"),
+    path("orgs/<str:code>/sites/new/", views.site_create, name="site-create"),
+    path("sites/<str:code>/", views.site, name="site"),
+    path("sites/<str:code>/edit/", views.site_edit, name="site-edit"),
+    path("sites/<str:code>/archive/", views.site_archive, name="site-archive"),
+    path("sites/<str:code>/notify/", views.site_notify, name="site-notify"),
+    path("sites/<str:code>/slots/new/", views.slot_create, name="slot-create"),
+    path("slots/<str:code>/", views.slot, name="slot"),
+    path("slots/<str:code>/archive/", views.slot_archive, name="slot-archive"),
+    path("slots/<str:code>/signup/", views.slot_signup, name="slot-signup"),
+    path("signups/<str:code>/", views.signup, name="signup"),
+    path("signups/<str:code>/cancel/", views.signup_cancel, name="signup-cancel"),
+    path("signups/<str:code>/check-in/", views.signup_check_in, name="signup-check-in"),
+    path("signups/<str:code>/check-out/", views.signup_check_out, name="signup-check-out"),
+    path("signups/<str:code>/swap/", views.signup_swap, name="signup-swap"),
+    path("swaps/<str:code>/", views.swap, name="swap"),
+    path("swaps/<str:code>/accept/", views.swap_accept, name="swap-accept"),
+    path("swaps/<str:code>/decline/", views.swap_decline, name="swap-decline"),
+    path("swaps/<str:code>/withdraw/", views.swap_withdraw, name="swap-withdraw"),
+]

@@ -1,0 +1,401 @@
+"""Volunteer pages: access → form → action → redirect or render.
+
+Reads go through access.py (404 for missing and forbidden alike), writes
+through actions.py, POST only. Bad input re-renders with HTTP 400 and a
+translated message; refusals that are not about the input (another
+organisation, someone else's sign-up) are 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from porch.coalition import access as coalition_access
+from porch.volunteers import access, actions
+from porch.volunteers.forms import CheckInForm, DayForm, SiteForm, SlotForm, SwapForm
+from porch.volunteers.models import Site
+
+GET_POST = ["GET", "POST"]
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _form_page(request, form, *, title, submit, status=200, **context):
+    context.update(form=form, title=title, submit=submit)
+    return render(request, "volunteers/form.html", context, status=status)
+
+
+def _problem(request, error: ValidationError, back=None):
+    context = {"errors": error.messages, "back": back}
+    return render(request, "volunteers/problem.html", context, status=400)
+
+
+# ---- The volunteer's page ------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def index(request):
+    access.require_active(request.user)
+    user = request.user
+    context = {
+        "signups": access.my_signups(user),
+        "swaps_waiting": access.swaps_waiting_for(user),
+        "swaps_offered": access.swaps_offered_by(user),
+        "sites": access.sites_visible_to(user).select_related("organisation", "parent"),
+        "coordinated": access.coordinated_organisations(user),
+        "is_coalition_admin": access.is_coalition_admin(user),
+    }
+    return render(request, "volunteers/index.html", context)
+
+
+# ---- Sites ------------------------------------------------------------------------------
+
+
+def _site_form(request, organisation, *, editing=False, initial=None):
+    return SiteForm(
+        request.POST or None,
+        initial=initial,
+        schools=Site.objects.live().filter(organisation=organisation, kind=Site.Kind.SCHOOL),
+        zones=coalition_access.zones_for(request.user),
+        teams=organisation.teams.all(),
+        editing=editing,
+    )
+
+
+@require_http_methods(GET_POST)
+@login_required
+def site_create(request, code):
+    organisation = access.get_coordinated_organisation(request.user, code)
+    form = _site_form(request, organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            site = actions.do_create_site(organisation, **form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The site was created."))
+            return redirect(site)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request,
+        form,
+        title=_("New site"),
+        submit=_("Create the site"),
+        status=status,
+        organisation=organisation,
+    )
+
+
+@require_GET
+@login_required
+def site(request, code):
+    site = access.get_site_for_user(request.user, code)
+    coordinator = access.is_coordinator(request.user, site.organisation)
+    slots = list(access.slots_of(site))
+    context = {
+        "site": site,
+        "is_coordinator": coordinator,
+        "slots": slots,
+        "stops": Site.objects.live().filter(parent=site),
+        "coverage": access.coverage(Site.objects.filter(pk=site.pk)) if coordinator else None,
+    }
+    return render(request, "volunteers/site.html", context)
+
+
+@require_http_methods(GET_POST)
+@login_required
+def site_edit(request, code):
+    site = access.get_managed_site(request.user, code)
+    initial = {
+        "name": site.name,
+        "zone": site.zone.code if site.zone else None,
+        "team": site.team.code if site.team else None,
+        "meeting_point": site.meeting_point,
+        "kit": site.kit,
+    }
+    form = _site_form(request, site.organisation, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_site(site, **form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The site was saved."))
+            return redirect(site)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request,
+        form,
+        title=_("Edit the site"),
+        submit=_("Save"),
+        status=status,
+        back=site,
+        organisation=site.organisation,
+    )
+
+
+@require_POST
+@login_required
+def site_archive(request, code):
+    site = access.get_managed_site(request.user, code)
+    actions.do_archive_site(site, actor=request.user)
+    messages.success(request, _("The site was archived. Its future shifts were cancelled."))
+    return redirect("volunteers:coverage", code=site.organisation.code)
+
+
+@require_POST
+@login_required
+def site_notify(request, code):
+    site = access.get_managed_site(request.user, code)
+    told = actions.do_notify_site_team(site, actor=request.user)
+    if told:
+        messages.success(request, _("The team was told that shifts need people."))
+    else:
+        messages.info(request, _("Nobody was told: there is no gap, or no one to tell."))
+    return redirect("volunteers:coverage", code=site.organisation.code)
+
+
+# ---- Slots ------------------------------------------------------------------------------
+
+
+@require_http_methods(GET_POST)
+@login_required
+def slot_create(request, code):
+    site = access.get_managed_site(request.user, code)
+    form = SlotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            slot = actions.do_create_slot(site, **form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The slot was created."))
+            return redirect(slot)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request,
+        form,
+        title=_("New slot"),
+        submit=_("Create the slot"),
+        status=status,
+        back=site,
+        organisation=site.organisation,
+    )
+
+
+@require_GET
+@login_required
+def slot(request, code):
+    slot = access.get_slot_for_user(request.user, code)
+    coordinator = access.is_coordinator(request.user, slot.site.organisation)
+    shifts = {s.date: s for s in slot.shifts.filter(date__gte=timezone.localdate())}
+    mine = set(
+        access.my_signups(request.user)
+        .filter(shift__slot=slot)
+        .values_list("shift__date", flat=True)
+    )
+    days = []
+    for day in access.upcoming_dates(slot):
+        shift = shifts.get(day)
+        days.append(
+            {
+                "day": day,
+                "filled": shift.filled if shift else 0,
+                "mine": day in mine,
+                "roster": access.roster(shift) if coordinator else None,
+            }
+        )
+    context = {"slot": slot, "site": slot.site, "days": days, "is_coordinator": coordinator}
+    return render(request, "volunteers/slot.html", context)
+
+
+@require_POST
+@login_required
+def slot_archive(request, code):
+    slot = access.get_managed_slot(request.user, code)
+    actions.do_archive_slot(slot, actor=request.user)
+    messages.success(request, _("The slot was stopped. Its future sign-ups were cancelled."))
+    return redirect(slot.site)
+
+
+@require_POST
+@login_required
+def slot_signup(request, code):
+    slot = access.get_slot_for_user(request.user, code)
+    form = DayForm(request.POST)
+    if not form.is_valid():
+        return _problem(request, ValidationError(_("Choose a day for the shift.")), back=slot)
+    try:
+        signup = actions.do_sign_up(
+            slot, form.cleaned_data["day"], volunteer=request.user, actor=request.user
+        )
+    except ValidationError as error:
+        return _problem(request, error, back=slot)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("You are signed up. Thank you."))
+    return redirect(signup)
+
+
+# ---- Sign-ups ---------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def signup(request, code):
+    signup = access.get_signup_for_user(request.user, code)
+    site = signup.shift.slot.site
+    context = {
+        "signup": signup,
+        "shift": signup.shift,
+        "slot": signup.shift.slot,
+        "site": site,
+        "checkin_form": CheckInForm(site_kit=site.kit),
+        "swap_form": SwapForm(),
+    }
+    return render(request, "volunteers/signup.html", context)
+
+
+@require_POST
+@login_required
+def signup_cancel(request, code):
+    signup = access.get_signup_for_user(request.user, code)
+    try:
+        actions.do_cancel_signup(signup, actor=request.user)
+    except ValidationError as error:
+        return _problem(request, error, back=signup)
+    messages.success(request, _("Your sign-up was cancelled."))
+    return redirect("volunteers:index")
+
+
+@require_POST
+@login_required
+def signup_check_in(request, code):
+    signup = access.get_signup_for_user(request.user, code)
+    form = CheckInForm(request.POST, site_kit=signup.shift.slot.site.kit)
+    if not form.is_valid():
+        return _problem(request, ValidationError(_("Choose kit items from the list.")), back=signup)
+    try:
+        actions.do_check_in(signup, kit=form.cleaned_data["kit"], actor=request.user)
+    except ValidationError as error:
+        return _problem(request, error, back=signup)
+    messages.success(request, _("You are checked in. Stay safe."))
+    return redirect(signup)
+
+
+@require_POST
+@login_required
+def signup_check_out(request, code):
+    signup = access.get_signup_for_user(request.user, code)
+    try:
+        actions.do_check_out(signup, actor=request.user)
+    except ValidationError as error:
+        return _problem(request, error, back=signup)
+    messages.success(request, _("You are checked out. Thank you."))
+    return redirect(signup)
+
+
+@require_POST
+@login_required
+def signup_swap(request, code):
+    signup = access.get_signup_for_user(request.user, code)
+    form = SwapForm(request.POST)
+    if not form.is_valid():
+        return _problem(
+            request, ValidationError(_("Enter the handle of a colleague.")), back=signup
+        )
+    organisation = signup.shift.slot.site.organisation
+    colleague = access.find_colleague(organisation, form.cleaned_data["handle"])
+    if colleague is None:
+        error = ValidationError(_("That person is not an active member of this organisation."))
+        return _problem(request, error, back=signup)
+    try:
+        swap = actions.do_offer_swap(signup, to_volunteer=colleague, actor=request.user)
+    except ValidationError as error:
+        return _problem(request, error, back=signup)
+    messages.success(request, _("Your swap was offered. It happens when they accept."))
+    return redirect(swap)
+
+
+# ---- Swaps ------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def swap(request, code):
+    swap = access.get_swap_for_user(request.user, code)
+    context = {
+        "swap": swap,
+        "shift": swap.signup.shift,
+        "site": swap.signup.shift.slot.site,
+        "is_offerer": swap.signup.volunteer_id == request.user.pk,
+    }
+    return render(request, "volunteers/swap.html", context)
+
+
+def _swap_step(request, code, step, done_message):
+    swap = access.get_swap_for_user(request.user, code)
+    try:
+        result = step(swap, actor=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        return _problem(request, error, back=swap)
+    messages.success(request, done_message)
+    return redirect(result if hasattr(result, "get_absolute_url") else swap)
+
+
+@require_POST
+@login_required
+def swap_accept(request, code):
+    return _swap_step(request, code, actions.do_accept_swap, _("The shift is yours. Thank you."))
+
+
+@require_POST
+@login_required
+def swap_decline(request, code):
+    return _swap_step(request, code, actions.do_decline_swap, _("You declined the swap."))
+
+
+@require_POST
+@login_required
+def swap_withdraw(request, code):
+    return _swap_step(request, code, actions.do_withdraw_swap, _("You withdrew the offer."))
+
+
+# ---- Coverage and counts ---------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def coverage(request, code):
+    organisation = access.get_coordinated_organisation(request.user, code)
+    sites = Site.objects.live().filter(organisation=organisation)
+    entries = access.coverage(sites)
+    context = {
+        "organisation": organisation,
+        "entries": entries,
+        "gap_count": sum(len(entry.gaps) for entry in entries),
+        "sites_without_slots": sites.exclude(slots__archived=False).order_by("name"),
+    }
+    return render(request, "volunteers/coverage.html", context)
+
+
+@require_GET
+@login_required
+def counts(request):
+    if not access.is_coalition_admin(request.user):
+        raise Http404
+    return render(request, "volunteers/counts.html", {"rows": access.counts_by_organisation()})
