@@ -102,21 +102,23 @@ def _explain(
     duration: np.ndarray,
     num_hubs: int,
     locked: Mapping[str, str],
-) -> tuple[dict[str, Explanation], np.ndarray]:
+) -> tuple[dict[str, Explanation], np.ndarray, np.ndarray]:
     """Explicit checks: which driver could serve which stop, on its own.
 
-    Returns the explanation of every stop no driver can serve, and a boolean
-    (stops × drivers) matrix of language/lock compatibility for the rest.
+    Returns the explanation of every stop no driver can serve, and two boolean
+    (stops × drivers) matrices: language/lock compatibility, and whether the
+    driver could serve the stop alone in a run (compatible, fits the car,
+    within range and window).
     """
     n_s, n_d = len(stops), len(drivers)
     unassigned: dict[str, Explanation] = {}
     compatible = np.zeros((n_s, n_d), dtype=bool)
     if n_s == 0:
-        return unassigned, compatible
+        return unassigned, compatible, compatible
     if n_d == 0:
         for stop in stops:
             unassigned[stop.id] = Explanation(NO_DRIVER, "no driver is available for this day")
-        return unassigned, compatible
+        return unassigned, compatible, compatible
 
     driver_pos = {d.id: k for k, d in enumerate(drivers)}
     hubs_of = np.array([hub_index[d.hub_id] for d in drivers])
@@ -180,7 +182,7 @@ def _explain(
                 WINDOW_UNREACHABLE,
                 "no driver can reach it within its window and be back by the end of their shift",
             )
-    return unassigned, compatible
+    return unassigned, compatible, compatible & fits & in_window
 
 
 def plan(
@@ -210,7 +212,7 @@ def plan(
     n_hubs = len(hubs)
     hub_index = {h.id: k for k, h in enumerate(hubs)}
 
-    unassigned, compatible = _explain(stops, drivers, hub_index, duration, n_hubs, locked)
+    unassigned, compatible, able = _explain(stops, drivers, hub_index, duration, n_hubs, locked)
     candidates = [i for i, s in enumerate(stops) if s.id not in unassigned]
     if not candidates:
         return Plan(runs=[], unassigned=unassigned, overhead_s=time.perf_counter() - started)
@@ -253,6 +255,12 @@ def plan(
     longest_edge = int(finite.max()) if finite.size else 0
     longest_service = max(stops[i].service_s for i in candidates)
     prize = 4 * (2 * longest_edge + longest_service) + 3600
+    # Scarcer stops are worth more: a stop few drivers can serve (a language
+    # few speak, an early window far from most hubs) should not lose its
+    # place to one that anybody could take, which the solver would otherwise
+    # trade one for one.
+    share = able[candidates].sum(axis=1) / max(1, len(drivers))
+    weight = 1.0 + (1.0 - share)
 
     locations = [Location(x=float(h.lon), y=float(h.lat)) for h in hubs] + [
         Location(x=float(stops[i].lon), y=float(stops[i].lat)) for i in candidates
@@ -265,7 +273,7 @@ def plan(
             service_duration=stops[i].service_s,
             tw_early=stops[i].window_start,
             tw_late=stops[i].window_end,
-            prize=prize * (10 if stops[i].id in locked else 1),
+            prize=int(prize * weight[j]) * (10 if stops[i].id in locked else 1),
             required=False,
             name=stops[i].id,
         )
