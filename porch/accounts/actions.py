@@ -4,7 +4,8 @@ sessions, API tokens, invitations, and locking a compromised member.
 Throttling (R25) lives on the User row only (failed_logins, throttled_until):
 nothing about the client is read or kept. Sessions die together when
 session_generation is bumped (R27); the middleware compares it on every
-request.
+request. Contact details and TOTP seeds are sealed in the vault under the
+person's profile subject (porch.accounts.models); leaving Porch shreds it.
 """
 
 import logging
@@ -16,7 +17,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,7 @@ from porch.accounts.roles import ADDRESS_ROLES, ADMIN_ROLES, Role, TrustLevel
 from porch.coalition.models import Coalition, Membership, Organisation
 from porch.core import audit
 from porch.core.codes import new_code, new_token
+from porch.vault.erasure import checkpoint, shred
 
 logger = logging.getLogger("porch.accounts")
 
@@ -132,9 +134,10 @@ def do_sign_up(
             status=User.Status.PENDING,
             trust_level=TrustLevel.VIEWER,
             language=language,
-            legal_name=legal_name,
-            phone=phone,
-            email=email,
+            # Nothing given, nothing sealed: most people need no profile key.
+            legal_name=legal_name or None,
+            phone=phone or None,
+            email=email or None,
             vouch_code_hash=hash_secret(vouch_code),
         )
         validate_password(password, user)
@@ -391,10 +394,64 @@ def do_set_language(user: User, language: str, *, actor) -> None:
 
 
 def do_update_contact(user: User, *, legal_name: str, phone: str, email: str, actor) -> None:
+    """Each value is sealed anew with the person's profile key; empty ones are
+    stored as nothing at all."""
     with transaction.atomic():
-        user.legal_name, user.phone, user.email = legal_name, phone, email
+        user.legal_name, user.phone, user.email = legal_name or None, phone or None, email or None
         user.save(update_fields=["legal_name", "phone", "email"])
         audit.record(actor, "account.contact_changed", obj=user)
+
+
+def do_leave_porch(user: User, *, password: str, actor) -> None:
+    """The person leaves: their profile is shredded at once (R14) and the
+    account is anonymised.
+
+    Shredding the profile subject destroys the data key that sealed their
+    legal name, phone, e-mail and TOTP seed, and deletes the authenticator
+    with it. Then the row keeps only what the audit log needs to point at: a
+    random code and a new meaningless handle, status "left", no password.
+    Memberships, vouches, recovery codes and API tokens are deleted; every
+    session ends. The ON_LOCK hooks run after commit, as for a lock, so later
+    apps return the person's assignments to the queue.
+    """
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    if not user.check_password(password or ""):
+        raise ValidationError(_("Your password is not right."))
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=user.pk)
+        if current.status == User.Status.LEFT:
+            return
+        if current.profile_id is not None:
+            shred(current.profile)
+        RecoveryCode.objects.filter(user=user).delete()
+        ApiToken.objects.filter(user=user).delete()
+        TOTPDevice.objects.filter(user=user).delete()
+        Membership.objects.filter(user=user).delete()
+        Vouch.objects.filter(Q(voucher=user) | Q(vouchee=user)).delete()
+        user.profile = None
+        user.legal_name = user.phone = user.email = None
+        user.handle = _left_handle()
+        user.status = User.Status.LEFT
+        user.trust_level = TrustLevel.VIEWER
+        user.language = settings.LANGUAGE_CODE
+        user.vouch_code_hash = ""
+        user.trusted_on = user.last_active_on = user.throttled_until = None
+        user.failed_logins = 0
+        user.is_superuser = False
+        user.set_unusable_password()
+        user.save()
+        _bump_generation(user)
+        audit.record(actor, "account.left", obj=user)
+        transaction.on_commit(checkpoint)  # R11: the WAL lets go of the old rows
+        for hook in hooks.ON_LOCK:
+            transaction.on_commit(partial(_run_lock_hook, hook, user, actor), robust=True)
+
+
+def _left_handle() -> str:
+    while User.objects.filter(handle=(handle := f"left-{new_code(12).lower()}")).exists():
+        pass
+    return handle
 
 
 def do_create_api_token(user: User, name: str, *, actor) -> tuple[ApiToken, str]:

@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from porch.accounts import access, actions, approvals
+        from porch.accounts import access, actions, approvals, models
 
         # Unlock and 2FA reset need two admins (DOMAIN.md, "When a member is
         # compromised"): one asks on /people/<code>/, another decides on /approvals/.
@@ -19,3 +19,8 @@ class AccountsConfig(AppConfig):
             run=actions.run_approved_two_factor_reset,
             approvers=access.account_approvers,
         )
+        # Shredding a profile subject (leaving, panic) blanks the sealed columns;
+        # the subject's CASCADE takes the authenticator with it.
+        from porch.vault.erasure import register_shredder
+
+        register_shredder(models.PROFILE_KIND, models.forget_profile)

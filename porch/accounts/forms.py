@@ -152,6 +152,22 @@ class ContactForm(forms.Form):
     )
 
 
+class LeaveForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand: my contact details, two-factor sign-in, roles and vouches are "
+            "erased now, and this cannot be undone."
+        ),
+        error_messages={"required": _("Tick the box to confirm that you want to leave.")},
+    )
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("What is this token for?"),

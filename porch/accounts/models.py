@@ -1,9 +1,12 @@
 """Pseudonymous accounts (THREAT_MODEL R8, R23–R27).
 
 A person is known by a generated handle. Legal name, phone and e-mail are
-optional. Throttling state lives on the account, never on the client (R25);
-sessions carry only Django's auth keys plus a generation number that is
-bumped to kill every session at once (R27).
+optional (R8) and, with the TOTP seed, sealed in the vault under the
+person's own data key: their *profile* subject, made the first time one of
+them is saved. Shredding the profile (when they leave Porch, or in a panic)
+erases all four at once (R10, R14, R23). Throttling state lives on the
+account, never on the client (R25); sessions carry only Django's auth keys
+plus a generation number that is bumped to kill every session at once (R27).
 """
 
 import hashlib
@@ -12,13 +15,17 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from porch.accounts.roles import TWO_FACTOR_ROLES, TrustLevel
 from porch.core.codes import new_code
 from porch.core.sensitivity import CRITICAL, INTERNAL, SENSITIVE
+from porch.vault.fields import EncryptedTextField
+
+# The kind and data class of a person's vault subject.
+PROFILE_KIND = "volunteer_profile"
 
 _ADJECTIVES = (
     "amber brave bright calm clever cosy eager fair gentle golden hardy humble jolly "
@@ -66,6 +73,7 @@ class User(AbstractBaseUser):
         PENDING = "pending", _("Waiting for vouches")
         ACTIVE = "active", _("Active")
         LOCKED = "locked", _("Locked")
+        LEFT = "left", _("Left Porch")
 
     SENSITIVITY = {
         "id": INTERNAL,
@@ -87,6 +95,7 @@ class User(AbstractBaseUser):
         "throttled_until": INTERNAL,
         "session_generation": INTERNAL,
         "is_superuser": INTERNAL,
+        "profile": INTERNAL,
     }
 
     code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
@@ -94,10 +103,14 @@ class User(AbstractBaseUser):
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     trust_level = models.PositiveSmallIntegerField(choices=TrustLevel, default=TrustLevel.VIEWER)
     language = models.CharField(max_length=8, default="en")
-    # Optional (R8). The vault issue moves these into encrypted fields.
-    legal_name = models.CharField(_("legal name"), max_length=120, blank=True)
-    email = models.CharField(_("e-mail"), max_length=254, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Optional (R8); None when not given. Sealed with the profile's data key.
+    legal_name = EncryptedTextField(
+        _("legal name"), subject_field="profile", subject_factory="vault_profile"
+    )
+    email = EncryptedTextField(
+        _("e-mail"), subject_field="profile", subject_factory="vault_profile"
+    )
+    phone = EncryptedTextField(_("phone"), subject_field="profile", subject_factory="vault_profile")
     # The applicant tells this code to the people who vouch for them, in person.
     vouch_code_hash = models.CharField(max_length=64, blank=True)
     # Dates, not times (R3); last activity is overwritten, never appended.
@@ -109,6 +122,10 @@ class User(AbstractBaseUser):
     session_generation = models.PositiveIntegerField(default=1)
     # Operators of the instance itself (bootstrap); never a data viewer (R34).
     is_superuser = models.BooleanField(default=False)
+    # Declared after the sealed fields: see porch.vault.fields (subject_factory).
+    profile = models.OneToOneField(
+        "vault.Subject", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = UserManager()
 
@@ -120,7 +137,38 @@ class User(AbstractBaseUser):
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
-        return self.status != self.Status.LOCKED
+        return self.status not in (self.Status.LOCKED, self.Status.LEFT)
+
+    def vault_profile(self):
+        """This person's vault subject, made when something first needs sealing.
+
+        The row is read again under a lock: this instance may be stale, and a
+        second subject would orphan everything sealed with the first one.
+        """
+        from porch.vault.epochs import new_subject
+        from porch.vault.models import Subject
+
+        subject = self.profile if self.profile_id is not None else None
+        if subject is not None and subject.is_live():
+            return subject
+        with transaction.atomic():
+            if self.pk is not None:
+                current = (
+                    User.objects.select_for_update()
+                    .filter(pk=self.pk)
+                    .values_list("profile_id", flat=True)
+                    .first()
+                )
+                subject = Subject.objects.filter(pk=current).first() if current else None
+            else:
+                subject = None
+            if subject is None:
+                subject = new_subject(PROFILE_KIND, data_class=PROFILE_KIND)
+                if self.pk is not None:
+                    # The save in progress may not write `profile` (update_fields).
+                    User.objects.filter(pk=self.pk).update(profile=subject)
+        self.profile = subject
+        return subject
 
     @property
     def is_staff(self) -> bool:
@@ -138,8 +186,14 @@ class User(AbstractBaseUser):
         return TOTPDevice.objects.filter(user=self, confirmed=True).exists()
 
 
+def forget_profile(subject) -> None:
+    """Shredder for profile subjects: no ciphertext left behind that nothing opens."""
+    User.objects.filter(profile=subject).update(legal_name=None, email=None, phone=None)
+
+
 class TOTPDevice(models.Model):
-    """A TOTP authenticator. The seed moves into the vault with issue 3."""
+    """A TOTP authenticator. Its seed is sealed under the owner's profile
+    subject, and the device goes when that subject is shredded (R23)."""
 
     SENSITIVITY = {
         "id": INTERNAL,
@@ -147,16 +201,33 @@ class TOTPDevice(models.Model):
         "seed": CRITICAL,
         "confirmed": INTERNAL,
         "last_step": INTERNAL,
+        "profile": INTERNAL,
     }
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
-    seed = models.CharField(max_length=64)
+    # Bound to the owner (record = user id): a seed copied onto another
+    # device row does not open.
+    seed = EncryptedTextField(
+        subject_field="profile", record_field="user_id", subject_factory="vault_profile"
+    )
     confirmed = models.BooleanField(default=False)
     # The last accepted time step: a code is accepted once (R23).
     last_step = models.BigIntegerField(default=-1)
+    # The owner's profile subject (same as user.profile), declared after the
+    # seed (see porch.vault.fields, subject_factory).
+    profile = models.ForeignKey(
+        "vault.Subject", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"totp:{self.user_id}"
+
+    def vault_profile(self):
+        subject = self.user.vault_profile()
+        self.profile = subject
+        if self.pk is not None:
+            TOTPDevice.objects.filter(pk=self.pk).update(profile=subject)
+        return subject
 
 
 class RecoveryCode(models.Model):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("account/password/", views.change_password, name="password"),
     path("account/language/", views.change_language, name="language"),
     path("account/contact/", views.change_contact, name="contact"),
+    path("account/leave/", views.leave, name="leave"),
     path("account/tokens/", views.create_token, name="token-create"),
     path("account/tokens/<str:code>/revoke/", views.revoke_token, name="token-revoke"),
     path("account/vouch-code/", views.vouch_code, name="vouch-code"),

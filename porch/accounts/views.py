@@ -30,6 +30,7 @@ from porch.accounts.forms import (
     ContactForm,
     DecisionForm,
     LanguageForm,
+    LeaveForm,
     LoginForm,
     PasswordChangeForm,
     SignUpForm,
@@ -369,6 +370,7 @@ def _render_account(request, *, status=200, **forms):
             initial={"legal_name": user.legal_name, "phone": user.phone, "email": user.email}
         ),
         "token_form": forms.get("token_form") or ApiTokenForm(),
+        "leave_form": forms.get("leave_form") or LeaveForm(prefix="leave"),
         "new_key": forms.get("new_key"),
     }
     return render(request, "accounts/settings.html", context, status=status)
@@ -425,6 +427,25 @@ def change_contact(request):
     actions.do_update_contact(request.user, **form.cleaned_data, actor=request.user)
     messages.success(request, _("Your contact details are saved."))
     return redirect("accounts:settings")
+
+
+@login_required
+@require_POST
+def leave(request):
+    form = LeaveForm(request.POST, prefix="leave")
+    if form.is_valid():
+        try:
+            actions.do_leave_porch(
+                request.user, password=form.cleaned_data["password"], actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error("password", error)
+        else:
+            logout(request)
+            response = render(request, "accounts/left.html")
+            response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+            return response
+    return _render_account(request, status=400, leave_form=form)
 
 
 @login_required

@@ -11,6 +11,13 @@ in memory only: it is decrypted on first attribute access and encrypted in
 `record_field`), subject and key version. When the subject has been
 shredded, the attribute reads as None (ERASED) rather than raising.
 Encrypted fields cannot be filtered on: a lookup would need plaintext.
+
+A model whose subject is made only when there is something to seal (a
+person's profile: most volunteers give no name, phone or e-mail) names a
+method in `subject_factory`; it is called once, when a value must be sealed
+and the row has no subject yet, and must attach and persist the new subject.
+On insert Django reads the subject's foreign key after this field, so declare
+that foreign key *after* the encrypted fields that rely on the factory.
 """
 
 import base64
@@ -57,9 +64,19 @@ class _Descriptor:
 class EncryptedField(models.BinaryField):
     """Base of the family: subclasses say how a Python value becomes bytes."""
 
-    def __init__(self, *args, subject_field: str = "subject", record_field: str = "", **kwargs):
+    def __init__(
+        self,
+        *args,
+        subject_field: str = "subject",
+        record_field: str = "",
+        subject_factory: str = "",
+        **kwargs,
+    ):
         self.subject_field = subject_field
         self.record_field = record_field
+        # Behaviour of the live model only (historical models have no methods),
+        # so it is left out of deconstruct() and of migrations.
+        self.subject_factory = subject_factory
         kwargs.setdefault("null", True)
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)
@@ -102,6 +119,8 @@ class EncryptedField(models.BinaryField):
 
     def encrypt(self, instance, value) -> Sealed:
         subject = self._subject(instance)
+        if (subject is None or not subject.is_live()) and self.subject_factory:
+            subject = getattr(instance, self.subject_factory)()
         if subject is None:
             raise crypto.VaultError(f"{self.name}: no vault subject to seal with")
         key = subject.data_key()

@@ -55,7 +55,8 @@ def test_it_creates_a_pending_volunteer_and_signs_them_in(client, cast, public_o
     assert user.status == User.Status.PENDING
     assert user.trust_level == TrustLevel.VIEWER
     assert user.language == "es"
-    assert user.legal_name == user.phone == user.email == ""
+    # Nothing given, nothing stored, and no vault key made for it.
+    assert (user.legal_name, user.phone, user.email, user.profile) == (None, None, None, None)
     assert user.vouch_code_hash == hash_secret(vouch_code)
     assert vouch_code not in user.vouch_code_hash
     membership = Membership.objects.get(user=user)

@@ -109,17 +109,6 @@ def test_every_porch_model_classifies_every_field():
     assert {label: p for label, p in problems.items() if p} == {}
 
 
-# Plaintext critical fields the foundation stored before the vault existed.
-# The lead converts them (see docs/security.md, "Converting a field"); then the
-# strict xfail below turns into a failure and its marker must go.
-AWAITING_CONVERSION = {
-    "accounts.User.legal_name",
-    "accounts.User.email",
-    "accounts.User.phone",
-    "accounts.TOTPDevice.seed",
-}
-
-
 def critical_plaintext_fields():
     plaintext = []
     for model in porch_models():
@@ -132,11 +121,22 @@ def critical_plaintext_fields():
     return plaintext
 
 
-@pytest.mark.xfail(strict=True, reason="accounts: four fields await conversion to the vault")
 def test_every_critical_field_is_a_vault_encrypted_field():
     """R1. Walks every installed Porch model; skips nothing."""
     assert critical_plaintext_fields() == []
 
 
-def test_no_critical_field_is_plaintext_beyond_those_awaiting_conversion():
-    assert set(critical_plaintext_fields()) <= AWAITING_CONVERSION
+def test_the_walk_sees_the_accounts_critical_fields():
+    """A guard on the guard: the models the foundation converted are walked."""
+    walked = {
+        f"{m._meta.label}.{name}"
+        for m in porch_models()
+        for name, klass in getattr(m, "SENSITIVITY", {}).items()
+        if klass == CRITICAL
+    }
+    assert {
+        "accounts.User.legal_name",
+        "accounts.User.email",
+        "accounts.User.phone",
+        "accounts.TOTPDevice.seed",
+    } <= walked
