@@ -26,7 +26,12 @@ def test_it_lets_anyone_subscribe_on_the_public_form(cast, client):
     assert "Cedar Flats" in response.content.decode()
     response = client.post(
         "/messaging/subscribe/",
-        {"medium": "sms", "address": "+1 612 234 5678", "zones": [cast.zone.code], "language": "so"},
+        {
+            "medium": "sms",
+            "address": "+1 612 234 5678",
+            "zones": [cast.zone.code],
+            "language": "so",
+        },
     )
     assert response.status_code == 200
     assert "Reply YES" in response.content.decode()
@@ -142,8 +147,10 @@ def test_it_previews_a_broadcast_with_segments_per_language_and_writes_nothing(c
 
 
 def test_it_sends_a_broadcast_reports_it_and_sends_the_all_clear(cast, signed_in):
-    people = [active_subscriber(cast.org_a, n, cast.zone, lang)
-              for n, lang in zip(numbers(2), ["en", "es"], strict=True)]
+    people = [
+        active_subscriber(cast.org_a, n, cast.zone, lang)
+        for n, lang in zip(numbers(2), ["en", "es"], strict=True)
+    ]
     client = signed_in(cast.ana)
     data = {"zones": [cast.zone.code], "template": "alert", "advice": "stay_inside", "send": "1"}
     response = client.post(f"/messaging/lists/{cast.org_a.code}/broadcasts/new/", data)
