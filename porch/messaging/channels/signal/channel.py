@@ -32,6 +32,7 @@ from porch.messaging.channels.base import (
     SendResult,
     failed,
     http_outcome,
+    logger,
     retry,
     sent,
 )
@@ -148,16 +149,17 @@ class SignalChannel(Channel):
                 headers={"Accept": "application/json"},
                 timeout=self.timeout + RECEIVE_WAIT_SECONDS,
             )
-        except TransportError:
-            return []
-        if response.status != 200:
+        except TransportError as error:
+            logger.info("channel_receive kind=signal outcome=error reason=%s", error.reason)
             return []
         payload = response.json()
-        if payload is None:
+        if response.status != 200 or payload is None:
+            logger.info("channel_receive kind=signal outcome=error reason=http_%s", response.status)
             return []
         try:
             found = [_inbound(envelope) for envelope in _envelopes(payload)]
         except MalformedInbound:
+            logger.info("channel_receive kind=signal outcome=error reason=malformed")
             return []
         return [item for item in found if item is not None]
 
