@@ -53,6 +53,13 @@ DAY_END = 7 * 24 * 3600  # generous horizon: windows may run past midnight
 # Far above any prize, far below PyVRP's MAX_VALUE (2**44), so that sums of a
 # few hundred forbidden edges cannot overflow.
 FORBIDDEN = 10**10
+# Bags are counted in hundredths inside PyVRP. Its penalty for excess load is
+# per unit and capped (PenaltyParams.max_penalty, 100,000 in 0.14), while our
+# prizes run to tens of thousands: per whole bag, an overloaded car would pay
+# less than the prize it collects, and the search would sit in infeasible
+# solutions. In hundredths, overloading never pays.
+LOAD_SCALE = 100
+LOCKED_PRIZE_FACTOR = 3
 
 
 def _validate(
@@ -254,7 +261,7 @@ def plan(
     finite = base_dur[base_dur < UNREACHABLE]
     longest_edge = int(finite.max()) if finite.size else 0
     longest_service = max(stops[i].service_s for i in candidates)
-    prize = 4 * (2 * longest_edge + longest_service) + 3600
+    prize = 2 * (2 * longest_edge + longest_service) + 3600
     # Scarcer stops are worth more: a stop few drivers can serve (a language
     # few speak, an early window far from most hubs) should not lose its
     # place to one that anybody could take, which the solver would otherwise
@@ -269,11 +276,11 @@ def plan(
     clients = [
         Client(
             location=n_hubs + j,
-            delivery=[stops[i].bags],
+            delivery=[stops[i].bags * LOAD_SCALE],
             service_duration=stops[i].service_s,
             tw_early=stops[i].window_start,
             tw_late=stops[i].window_end,
-            prize=int(prize * weight[j]) * (10 if stops[i].id in locked else 1),
+            prize=int(prize * weight[j]) * (LOCKED_PRIZE_FACTOR if stops[i].id in locked else 1),
             required=False,
             name=stops[i].id,
         )
@@ -282,7 +289,7 @@ def plan(
     vehicle_types = [
         VehicleType(
             num_available=1,
-            capacity=[d.capacity],
+            capacity=[d.capacity * LOAD_SCALE],
             start_depot=hub_index[d.hub_id],
             end_depot=hub_index[d.hub_id],
             tw_early=d.available_start,
@@ -327,7 +334,7 @@ def plan(
                 visits=visits,
                 departure=route.start_time(),
                 return_time=route.end_time(),
-                bags=sum(route.delivery()),
+                bags=sum(route.delivery()) // LOAD_SCALE,
                 distance_m=route.distance(),
             )
         )
