@@ -294,9 +294,14 @@ def _public_campaign_page(request, campaign, *, failed=None, status=200):
             form = PledgeForm(initial={"kind": kind}, zones=zones, auto_id=f"{kind}_%s")
             forms.append((kind, label, form))
     counts = access.pledge_counts([campaign]).get(campaign.pk, {})
+    problems = []
+    if failed is not None:
+        # Errors no visible field shows: the form's own, the hidden kind, the trap.
+        problems = [*failed.non_field_errors(), *failed["kind"].errors, *failed["website"].errors]
     context = {
         "campaign": campaign,
         "counters": _counter_rows(counts),
+        "problems": problems,
         "forms": forms,
         "is_open": campaign.is_open(),
         "languages": LANGUAGES,

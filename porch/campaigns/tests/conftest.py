@@ -55,3 +55,14 @@ def pledges(strike):
         )
 
     return _make
+
+
+@pytest.fixture
+def audit_actions():
+    """audit_actions() → the audit log's action names, oldest first."""
+    from porch.core.models import AuditEntry
+
+    def _actions():
+        return list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
+
+    return _actions

@@ -1,0 +1,132 @@
+"""The campaigns part of the v1 API: dashboard aggregates and campaign counters.
+
+Thin, like the rest of v1: reads through porch.campaigns.access, counts
+through the dashboard module. Every count is a string, suppressed exactly as
+on the dashboard and in the CSV ("<5" for 1 to 4). Public counters need no
+authentication, like the public pages.
+"""
+
+from typing import Literal
+
+from ninja import Path, Query, Router, Schema
+
+from porch.campaigns import access, dashboard
+from porch.campaigns.metrics import iso_week, suppress
+from porch.campaigns.models import Pledge
+
+router = Router(tags=["campaigns"])
+
+CODE_PATTERN = r"^[A-Za-z0-9]{1,32}$"
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class InvalidOut(Schema):
+    detail: str
+    errors: list[dict] = []
+
+
+class AggregateOut(Schema):
+    series: str
+    iso_week: str
+    zone: str
+    count: str
+
+
+class MetricOut(Schema):
+    key: str
+    label: str
+    total: str
+    rows: list[AggregateOut]
+
+
+class DashboardOut(Schema):
+    whole_coalition: bool
+    first_week: str
+    last_week: str
+    metrics: list[MetricOut]
+
+
+class CounterOut(Schema):
+    kind: str
+    count: str
+
+
+class CampaignOut(Schema):
+    code: str
+    title: str
+    slogan: str
+    state: str
+    starts_on: str
+    ends_on: str
+    counters: list[CounterOut]
+
+
+def _counters(counts: dict[str, int]) -> list[dict]:
+    return [{"kind": kind, "count": suppress(counts.get(kind, 0))} for kind in Pledge.Kind.values]
+
+
+def _campaign_out(campaign, counts) -> dict:
+    return {
+        "code": campaign.code,
+        "title": campaign.title,
+        "slogan": campaign.slogan,
+        "state": campaign.state,
+        "starts_on": campaign.starts_on.isoformat(),
+        "ends_on": campaign.ends_on.isoformat(),
+        "counters": _counters(counts.get(campaign.pk, {})),
+    }
+
+
+class WeeksIn(Schema):
+    weeks: Literal[4, 12, 26, 52] = 12
+
+
+@router.get(
+    "/dashboard",
+    response={200: DashboardOut, 401: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+)
+def dashboard_aggregates(request, filters: Query[WeeksIn]):
+    organisations, whole = access.dashboard_organisations(request.auth)
+    scope = dashboard.scope_for(organisations, weeks=filters.weeks, whole_coalition=whole)
+    panels = dashboard.build(scope)
+    metrics = []
+    for panel in panels:
+        rows = [
+            {"series": row[1], "iso_week": row[2], "zone": row[3], "count": row[4]}
+            for row in dashboard.csv_rows([panel])
+        ][1:]
+        metrics.append(
+            {"key": panel["key"], "label": panel["label"], "total": panel["total"], "rows": rows}
+        )
+    return {
+        "whole_coalition": whole,
+        "first_week": iso_week(scope.first_week),
+        "last_week": iso_week(scope.last_week),
+        "metrics": metrics,
+    }
+
+
+@router.get("", response={200: list[CampaignOut], 401: ErrorOut})
+def campaigns(request):
+    rows = list(access.managed_campaigns(request.auth))
+    counts = access.pledge_counts(rows)
+    return [_campaign_out(c, counts) for c in rows]
+
+
+@router.get("/{code}", response={200: CampaignOut, 401: ErrorOut, 404: ErrorOut, 422: InvalidOut})
+def campaign(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    row = access.get_managed_campaign(request.auth, code)
+    return _campaign_out(row, access.pledge_counts([row]))
+
+
+@router.get(
+    "/{code}/counters",
+    auth=None,
+    response={200: list[CounterOut], 404: ErrorOut, 422: InvalidOut},
+)
+def public_counters(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    row = access.get_public_campaign(code)
+    return _counters(access.pledge_counts([row]).get(row.pk, {}))
