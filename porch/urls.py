@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("porch.core.urls")),
     path("", include("porch.accounts.urls")),
     path("coalition/", include("porch.coalition.urls")),
+    path("vault/", include("porch.vault.urls")),
     path("messaging/", include("porch.messaging.urls")),
     path("volunteers/", include("porch.volunteers.urls")),
     path("campaigns/", include("porch.campaigns.urls")),

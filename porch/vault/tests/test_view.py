@@ -7,7 +7,7 @@ from porch.accounts.models import Approval
 from porch.vault.epochs import new_subject
 from porch.vault.models import SealedRecord, Subject
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("porch.vault.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
