@@ -279,3 +279,9 @@ api.add_router("/campaigns", campaigns_router)
 from porch.api.messaging import router as messaging_router  # noqa: E402
 
 api.add_router("/messaging", messaging_router)
+
+
+# ---- Campaigns (porch/api/campaigns.py) ----
+from porch.api.campaigns import router as campaigns_router  # noqa: E402
+
+api.add_router("/campaigns", campaigns_router)
