@@ -82,6 +82,7 @@ def generate(
         north = min(half, max(-half, rng.gauss(cn, 1.2)))
         east = min(half, max(-half, rng.gauss(ce, 1.2)))
         opens = rng.randrange(9, 16) * H
+        language = _pick(rng, STOP_LANGUAGES)  # drawn either way: same day otherwise
         stops.append(
             Stop(
                 id=f"stop-{k:04d}",
@@ -91,7 +92,7 @@ def generate(
                 service_s=300,
                 window_start=opens,
                 window_end=opens + 2 * H,
-                language=_pick(rng, STOP_LANGUAGES) if languages else "",
+                language=language if languages else "",
             )
         )
 

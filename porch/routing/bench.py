@@ -11,6 +11,7 @@ import argparse
 import sys
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from pyvrp import Client, Depot, Location, ProblemData, VehicleType
@@ -66,7 +67,7 @@ def problem_data(instance: Instance) -> ProblemData:
             tw_late=int(tw[0, 1]),
         )
     ]
-    matrix = np.ascontiguousarray(instance.distances, dtype=np.int64)
+    matrix: Any = np.ascontiguousarray(instance.distances, dtype=np.int64)  # stubs: ndarray[int]
     return ProblemData(locations, clients, depots, vehicles, [matrix], [matrix])
 
 

@@ -302,7 +302,16 @@ def plan(
         )
         for k, d in enumerate(drivers)
     ]
-    data = ProblemData(locations, clients, depots, vehicle_types, dist_mats, dur_mats)
+    # PyVRP 0.14's stubs spell the matrix type ndarray[int], which numpy's
+    # own types never match.
+    data = ProblemData(
+        locations,
+        clients,
+        depots,
+        vehicle_types,
+        dist_mats,  # type: ignore[arg-type]
+        dur_mats,  # type: ignore[arg-type]
+    )
 
     solve_started = time.perf_counter()
     result = pyvrp_solve(data, stop=MaxRuntime(time_limit_s), seed=seed, display=False)
