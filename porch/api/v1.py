@@ -270,3 +270,9 @@ def zones(request):
 from porch.api.campaigns import router as campaigns_router  # noqa: E402
 
 api.add_router("/campaigns", campaigns_router)
+
+
+# ---- Messaging (porch/api/messaging.py) ----
+from porch.api.messaging import router as messaging_router  # noqa: E402
+
+api.add_router("/messaging", messaging_router)
