@@ -16,8 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from porch.accounts.models import User
-from porch.accounts.roles import Role
-from porch.coalition import access as coalition_access
+from porch.accounts.roles import ROLE_INFO, Role
 from porch.coalition.models import Membership, Organisation
 from porch.volunteers.models import Certification, Shift, SignUp, Site, Slot, Swap
 
@@ -38,21 +37,35 @@ def require_active(user) -> None:
         raise Http404
 
 
-def member_org_ids(user) -> QuerySet:
-    """Organisations where the person holds a role that counts."""
+def roles_by_organisation(user) -> dict[int, set[str]]:
+    """{organisation id: roles that count} for an active person: an active
+    membership whose role's minimum trust the person reaches (ROLE_INFO).
+    The same rule as coalition.access.counting_memberships, read as one
+    small query and checked here, because every page here asks it."""
     if not _is_active(user):
-        return Membership.objects.none().values("organisation_id")
-    return coalition_access.counting_memberships().filter(user=user).values("organisation_id")
-
-
-def coordinated_org_ids(user) -> QuerySet:
-    if not _is_active(user):
-        return Membership.objects.none().values("organisation_id")
-    return (
-        coalition_access.counting_memberships()
-        .filter(user=user, role__in=COORDINATING_ROLES)
-        .values("organisation_id")
+        return {}
+    roles: dict[int, set[str]] = {}
+    rows = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values_list(
+        "organisation_id", "role"
     )
+    for org_id, role in rows:
+        info = ROLE_INFO.get(role)
+        if info is not None and user.trust_level >= info.min_trust:
+            roles.setdefault(org_id, set()).add(role)
+    return roles
+
+
+def member_org_ids(user) -> list[int]:
+    """Organisations where the person holds a role that counts."""
+    return list(roles_by_organisation(user))
+
+
+def coordinated_org_ids(user) -> list[int]:
+    return [
+        org_id
+        for org_id, roles in roles_by_organisation(user).items()
+        if roles & COORDINATING_ROLES
+    ]
 
 
 def coordinated_organisations(user) -> QuerySet[Organisation]:
@@ -64,11 +77,11 @@ def member_organisations(user) -> QuerySet[Organisation]:
 
 
 def is_coordinator(user, organisation) -> bool:
-    return coordinated_org_ids(user).filter(organisation_id=organisation.pk).exists()
+    return organisation.pk in coordinated_org_ids(user)
 
 
 def is_coalition_admin(user) -> bool:
-    return coalition_access.is_coalition_admin(user)
+    return any(Role.COALITION_ADMIN in roles for roles in roles_by_organisation(user).values())
 
 
 def get_coordinated_organisation(user, code: str) -> Organisation:
@@ -264,11 +277,20 @@ class Gap:
 @dataclass
 class SiteCoverage:
     site: Site
+    days: list[datetime.date]
     rows: list[Gap] = field(default_factory=list)
 
     @property
     def gaps(self) -> list[Gap]:
         return [row for row in self.rows if row.level != "covered"]
+
+    def grid(self) -> list[tuple[Slot, list[Gap | None]]]:
+        """One line per slot, one cell per day (None: the slot does not run)."""
+        lines: dict[int, tuple[Slot, dict]] = {}
+        for row in self.rows:
+            lines.setdefault(row.slot.pk, (row.slot, {}))[1][row.day] = row
+        ordered = sorted(lines.values(), key=lambda line: (line[0].start_time, line[0].pk))
+        return [(slot, [cells.get(day) for day in self.days]) for slot, cells in ordered]
 
 
 def coverage(
@@ -289,9 +311,10 @@ def coverage(
             slot__in=[s.pk for s in slots], date__gte=today, date__lte=last
         ).values_list("slot_id", "date", "filled")
     )
+    window = [today + datetime.timedelta(days=n) for n in range(days)]
     grouped: dict[int, SiteCoverage] = {}
     for slot in slots:
-        entry = grouped.setdefault(slot.site_id, SiteCoverage(slot.site))
+        entry = grouped.setdefault(slot.site_id, SiteCoverage(slot.site, window))
         for day in slot.dates_between(today, last):
             row = Gap(slot, day, filled.get((slot.pk, day), 0))
             if not only_gaps or row.level != "covered":

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from porch.accounts.roles import Role, TrustLevel
-from porch.coalition import access as coalition_access
 from porch.core import audit
 from porch.volunteers import access, notify
 from porch.volunteers.models import Course, Kit, Shift, SignUp, Site, Slot, Swap, Volunteer
@@ -28,8 +27,8 @@ MAX_SLOT_DAYS = 366
 MAX_SHIFT_HOURS = 16
 
 
-def _after_commit(user, kind: str, actor) -> None:
-    transaction.on_commit(partial(notify.notify, user, kind, actor=actor), robust=True)
+def _after_commit(user, kind: str, actor, key: str = "") -> None:
+    transaction.on_commit(partial(notify.notify, user, kind, actor=actor, key=key), robust=True)
 
 
 def _require_coordinator(actor, organisation) -> None:
@@ -323,9 +322,10 @@ def eligibility_problem(user, slot: Slot, day: datetime.date) -> str | None:
     organisation = slot.site.organisation
     if user.trust_level < TrustLevel.RESPONDER:
         return _("Only members who have been vouched for can sign up for shifts.")
-    if not coalition_access.active_roles(user, organisation):
+    roles = access.roles_by_organisation(user).get(organisation.pk, set())
+    if not roles:
         return _("Only members of this organisation can sign up for its shifts.")
-    if slot.required_role and not coalition_access.has_role(user, organisation, slot.required_role):
+    if slot.required_role and slot.required_role not in roles:
         return _("This shift needs the role “%(role)s”.") % {"role": Role(slot.required_role).label}
     if slot.required_course and slot.required_course not in access.valid_courses(user, day):
         return _("This shift needs the “%(course)s” training, valid on that day.") % {
@@ -546,14 +546,16 @@ def do_notify_site_team(site: Site, *, actor, today=None) -> int:
     shifts need people. Content-free; returns how many were told."""
     if actor is not None:
         _require_coordinator(actor, site.organisation)
+    today = today or timezone.localdate()
     gaps = access.coverage(Site.objects.filter(pk=site.pk), today=today, only_gaps=True)
     if not gaps:
         return 0
     people = list(access.people_to_notify_about(site))
+    key = f"gaps-{site.code}-{today:%Y%m%d}"
     with transaction.atomic():
         audit.record(actor, "coverage.team_notified", obj=site, organisation=site.organisation)
         for person in people:
-            _after_commit(person, notify.NOTIFICATION, actor)
+            _after_commit(person, notify.NOTIFICATION, actor, key)
     return len(people)
 
 

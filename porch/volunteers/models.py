@@ -234,10 +234,11 @@ class Slot(models.Model):
 
     def dates_between(self, first: datetime.date, last: datetime.date) -> list[datetime.date]:
         first, last = max(first, self.starts_on), min(last, self.ends_on)
+        weekdays = self.weekday_set
         days = []
         day = first
         while day <= last:
-            if day.weekday() in self.weekday_set:
+            if day.weekday() in weekdays:
                 days.append(day)
             day += datetime.timedelta(days=1)
         return days

@@ -6,12 +6,15 @@ translated message; refusals that are not about the input (another
 organisation, someone else's sign-up) are 404.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -378,15 +381,45 @@ def swap_withdraw(request, code):
 # ---- Coverage and counts ---------------------------------------------------------------------
 
 
+def _coverage_grid(entries) -> list[dict]:
+    """The coverage table, formatted here once: it has hundreds of cells, and
+    a template tag per cell costs more than the two queries behind it."""
+    flags = {
+        "uncovered": (_("Uncovered"), "status error"),
+        "understaffed": (_("Understaffed"), "status"),
+        "covered": ("", ""),
+    }
+    sites = []
+    for entry in entries:
+        lines = []
+        for slot, cells in entry.grid():
+            row = []
+            for cell in cells:
+                if cell is None:
+                    row.append(("muted", "–", "", ""))
+                else:
+                    label, css = flags[cell.level]
+                    row.append((cell.level, f"{cell.filled}/{slot.min_staff}", label, css))
+            when = f"{slot.start_time:%H:%M}–{slot.end_time:%H:%M}"
+            lines.append({"code": slot.code, "when": when, "cells": row})
+        sites.append({"site": entry.site, "lines": lines, "has_gaps": bool(entry.gaps)})
+    return sites
+
+
 @require_GET
 @login_required
 def coverage(request, code):
     organisation = access.get_coordinated_organisation(request.user, code)
     sites = Site.objects.live().filter(organisation=organisation)
     entries = access.coverage(sites)
+    today = timezone.localdate()
+    days = [today + datetime.timedelta(days=n) for n in range(access.COVERAGE_DAYS)]
     context = {
         "organisation": organisation,
         "entries": entries,
+        "grid": _coverage_grid(entries),
+        "day_labels": [date_format(day, "D j M") for day in days],
+        "labels": {"uncovered": _("Uncovered"), "understaffed": _("Understaffed")},
         "gap_count": sum(len(entry.gaps) for entry in entries),
         "sites_without_slots": sites.exclude(slots__archived=False).order_by("name"),
     }
