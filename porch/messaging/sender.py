@@ -289,6 +289,25 @@ def _send_chunk(channel, chunk, renderer):
     return done, [], None, now
 
 
+def _still_held(chunk: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Renew the lease on a chunk about to be sent; drop rows no longer ours.
+
+    A slow provider can outlast a lease: another worker may then have taken
+    some rows over, and they are its to send now.
+    """
+    token = chunk[0].claimed_by
+    pks = [m.pk for m in chunk]
+    with transaction.atomic():
+        held = set(
+            OutboxMessage.objects.filter(
+                pk__in=pks, claimed_by=token, state=OutboxMessage.State.SENDING
+            ).values_list("pk", flat=True)
+        )
+        if held:
+            OutboxMessage.objects.filter(pk__in=held).update(lease_until=timezone.now() + lease())
+    return [m for m in chunk if m.pk in held]
+
+
 def _deliver(kind: str, rows, result: PassResult) -> None:
     from porch.messaging.channels import get_channel
 
@@ -311,6 +330,9 @@ def _deliver(kind: str, rows, result: PassResult) -> None:
     channels: dict[object, object] = {}
     try:
         for index, (organisation, chunk) in enumerate(chunks):
+            chunk = _still_held(chunk)
+            if not chunk:
+                continue
             channel = channels.get(organisation)
             if channel is None:
                 channel = channels[organisation] = get_channel(kind, organisation=organisation)
