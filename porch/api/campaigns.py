@@ -81,7 +81,7 @@ def _campaign_out(campaign, counts) -> dict:
 
 
 class WeeksIn(Schema):
-    weeks: Literal[4, 12, 26, 52] = 12
+    weeks: Literal["4", "12", "26", "52"] = "12"
 
 
 @router.get(
@@ -90,7 +90,8 @@ class WeeksIn(Schema):
 )
 def dashboard_aggregates(request, filters: Query[WeeksIn]):
     organisations, whole = access.dashboard_organisations(request.auth)
-    scope = dashboard.scope_for(organisations, weeks=filters.weeks, whole_coalition=whole)
+    weeks = int(filters.weeks)
+    scope = dashboard.scope_for(organisations, weeks=weeks, whole_coalition=whole)
     panels = dashboard.build(scope)
     metrics = []
     for panel in panels:
