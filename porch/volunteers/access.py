@@ -18,7 +18,16 @@ from django.utils import timezone
 from porch.accounts.models import User
 from porch.accounts.roles import ROLE_INFO, Role
 from porch.coalition.models import Membership, Organisation
-from porch.volunteers.models import Certification, Shift, SignUp, Site, Slot, Swap
+from porch.volunteers.models import (
+    Certification,
+    Shift,
+    SignUp,
+    Site,
+    Slot,
+    Swap,
+    WalkingGroup,
+    adults_needed,
+)
 
 COORDINATING_ROLES = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
 COVERAGE_DAYS = 7
@@ -260,18 +269,20 @@ class Gap:
     slot: Slot
     day: datetime.date
     filled: int
+    # The slot's minimum, or more when its walking groups need more adults.
+    needed: int
 
     @property
     def level(self) -> str:
         if self.filled == 0:
             return "uncovered"
-        if self.filled < self.slot.min_staff:
+        if self.filled < self.needed:
             return "understaffed"
         return "covered"
 
     @property
     def missing(self) -> int:
-        return max(0, self.slot.min_staff - self.filled)
+        return max(0, self.needed - self.filled)
 
 
 @dataclass
@@ -297,7 +308,9 @@ def coverage(
     sites: QuerySet[Site], *, today=None, days: int = COVERAGE_DAYS, only_gaps: bool = False
 ) -> list[SiteCoverage]:
     """Every occurrence of the sites' slots in the next `days` days with the
-    places taken, grouped by site. Two queries whatever the size."""
+    places taken and the adults needed (the slot's minimum, or what its
+    walking groups' ratios ask for), grouped by site. Three queries whatever
+    the size."""
     today = today or timezone.localdate()
     last = today + datetime.timedelta(days=days - 1)
     slots = list(
@@ -311,12 +324,18 @@ def coverage(
             slot__in=[s.pk for s in slots], date__gte=today, date__lte=last
         ).values_list("slot_id", "date", "filled")
     )
+    ratio_needs: dict[int, int] = {}
+    for slot_id, band, children in WalkingGroup.objects.filter(
+        slot__in=[s.pk for s in slots]
+    ).values_list("slot_id", "age_band", "children"):
+        ratio_needs[slot_id] = ratio_needs.get(slot_id, 0) + adults_needed(band, children)
     window = [today + datetime.timedelta(days=n) for n in range(days)]
     grouped: dict[int, SiteCoverage] = {}
     for slot in slots:
         entry = grouped.setdefault(slot.site_id, SiteCoverage(slot.site, window))
         for day in slot.dates_between(today, last):
-            row = Gap(slot, day, filled.get((slot.pk, day), 0))
+            needed = max(slot.min_staff, ratio_needs.get(slot.pk, 0))
+            row = Gap(slot, day, filled.get((slot.pk, day), 0), needed)
             if not only_gaps or row.level != "covered":
                 entry.rows.append(row)
     for entry in grouped.values():
@@ -368,3 +387,23 @@ def counts_by_organisation(*, today=None) -> list[dict]:
 
 def find_colleague(organisation: Organisation, handle: str) -> User | None:
     return colleagues(organisation).filter(handle=(handle or "").strip().lower()).first()
+
+
+def walking_groups_of(slot: Slot) -> QuerySet[WalkingGroup]:
+    return slot.walking_groups.all()
+
+
+def get_managed_walking_group(user, code: str) -> WalkingGroup:
+    group = (
+        WalkingGroup.objects.filter(
+            code=code,
+            slot__archived=False,
+            slot__site__archived=False,
+            slot__site__organisation__in=coordinated_org_ids(user),
+        )
+        .select_related("slot__site__organisation")
+        .first()
+    )
+    if group is None:
+        raise Http404
+    return group

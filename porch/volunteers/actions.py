@@ -20,7 +20,20 @@ from django.utils.translation import gettext as _
 from porch.accounts.roles import Role, TrustLevel
 from porch.core import audit
 from porch.volunteers import access, notify
-from porch.volunteers.models import Course, Kit, Shift, SignUp, Site, Slot, Swap, Volunteer
+from porch.volunteers.models import (
+    MAX_GROUP_CHILDREN,
+    AgeBand,
+    Course,
+    Kit,
+    Shift,
+    SignUp,
+    Site,
+    Slot,
+    Swap,
+    Volunteer,
+    WalkingGroup,
+    adults_needed,
+)
 
 MAX_STAFF = 50
 MAX_SLOT_DAYS = 366
@@ -536,6 +549,65 @@ def do_decline_swap(swap: Swap, *, actor) -> None:
 
 def do_withdraw_swap(swap: Swap, *, actor) -> None:
     _close_swap(swap, Swap.State.WITHDRAWN, actor=actor, allowed_pk=swap.signup.volunteer_id)
+
+
+# ---- Walking groups (children counted, never named) -------------------------------
+
+
+def _check_group(slot: Slot, *, label: str, age_band: str, children, exclude=None) -> str:
+    label = " ".join((label or "").split())
+    if not label:
+        raise ValidationError({"label": [_("Give the group a label, such as a colour or route.")]})
+    if len(label) > 60:
+        raise ValidationError({"label": [_("Keep the label to 60 characters or fewer.")]})
+    if age_band not in AgeBand.values:
+        raise ValidationError({"age_band": [_("Choose an age band from the list.")]})
+    if not isinstance(children, int) or not 1 <= children <= MAX_GROUP_CHILDREN:
+        raise ValidationError(
+            {
+                "children": [
+                    _("A group has between 1 and %(max)d children.") % {"max": MAX_GROUP_CHILDREN}
+                ]
+            }
+        )
+    others = slot.walking_groups.all()
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    needed = adults_needed(age_band, children) + sum(g.adults_needed for g in others)
+    if needed > slot.max_staff:
+        raise ValidationError(
+            {
+                "children": [
+                    _(
+                        "The walking groups on this slot would need %(needed)d adults, but the "
+                        "slot takes at most %(max)d. Raise the slot's maximum or split the groups."
+                    )
+                    % {"needed": needed, "max": slot.max_staff}
+                ]
+            }
+        )
+    return label
+
+
+def do_add_walking_group(
+    slot: Slot, *, label: str, age_band: str, children: int, actor
+) -> WalkingGroup:
+    _require_coordinator(actor, slot.site.organisation)
+    with transaction.atomic():
+        label = _check_group(slot, label=label, age_band=age_band, children=children)
+        group = WalkingGroup(slot=slot, label=label, age_band=age_band, children=children)
+        group.full_clean()
+        group.save()
+        audit.record(actor, "walking_group.added", obj=group, organisation=slot.site.organisation)
+    return group
+
+
+def do_remove_walking_group(group: WalkingGroup, *, actor) -> None:
+    organisation = group.slot.site.organisation
+    _require_coordinator(actor, organisation)
+    with transaction.atomic():
+        audit.record(actor, "walking_group.removed", obj=group, organisation=organisation)
+        group.delete()
 
 
 # ---- Coverage --------------------------------------------------------------------

@@ -4,7 +4,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from porch.accounts.roles import Role
-from porch.volunteers.models import WEEKDAY_LABELS, Course, Kit, Site, Slot
+from porch.volunteers.models import (
+    MAX_GROUP_CHILDREN,
+    WEEKDAY_LABELS,
+    AgeBand,
+    Course,
+    Kit,
+    Site,
+    Slot,
+)
 
 WEEKDAY_CHOICES = [(str(i), label) for i, label in enumerate(WEEKDAY_LABELS)]
 
@@ -104,3 +112,17 @@ class HandleField(forms.CharField):
 
 class SwapForm(forms.Form):
     handle = HandleField(label=_("Handle of the volunteer taking your place"), max_length=40)
+
+
+class WalkingGroupForm(forms.Form):
+    label = forms.CharField(
+        label=_("Group label"),
+        max_length=60,
+        help_text=_(
+            "A colour or a route, such as “Blue group, Maple Street”. Never a child's name."
+        ),
+    )
+    age_band = forms.ChoiceField(label=_("Age band"), choices=AgeBand.choices)
+    children = forms.IntegerField(
+        label=_("Number of children"), min_value=1, max_value=MAX_GROUP_CHILDREN
+    )

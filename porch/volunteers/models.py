@@ -402,3 +402,58 @@ class Certification(models.Model):
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.issued_on <= day <= self.expires_on
+
+
+class AgeBand(models.TextChoices):
+    """Walking-group age bands and their adult:child ratios (DOMAIN.md W7)."""
+
+    AGES_4_6 = "4-6", _("Ages 4 to 6 (one adult for every three children)")
+    AGES_7_9 = "7-9", _("Ages 7 to 9 (one adult for every six children)")
+
+
+CHILDREN_PER_ADULT = {AgeBand.AGES_4_6: 3, AgeBand.AGES_7_9: 6}
+MAX_GROUP_CHILDREN = 60
+
+
+def adults_needed(age_band: str, children: int) -> int:
+    per_adult = CHILDREN_PER_ADULT[AgeBand(age_band)]
+    return -(-children // per_adult)  # ceiling division
+
+
+class WalkingGroup(models.Model):
+    """Children walked together on a slot: how many and which age band.
+    Children's names are never stored — there is deliberately no field."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "code": INTERNAL,
+        "slot": INTERNAL,
+        "label": INTERNAL,
+        "age_band": INTERNAL,
+        "children": INTERNAL,
+        "created_on": INTERNAL,
+    }
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="walking_groups")
+    # A route or colour ("Blue group, Maple Street"), never a child's name.
+    label = models.CharField(_("group label"), max_length=60)
+    age_band = models.CharField(_("age band"), max_length=4, choices=AgeBand)
+    children = models.PositiveSmallIntegerField(_("number of children"))
+    created_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(children__gte=1) & Q(children__lte=MAX_GROUP_CHILDREN),
+                name="walking_group_children_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def adults_needed(self) -> int:
+        return adults_needed(self.age_band, self.children)

@@ -13,14 +13,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from porch.coalition import access as coalition_access
-from porch.volunteers import access, actions
-from porch.volunteers.forms import CheckInForm, DayForm, SiteForm, SlotForm, SwapForm
+from porch.core.pdf import pdf_response, render_pdf
+from porch.volunteers import access, actions, protocol
+from porch.volunteers.forms import (
+    CheckInForm,
+    DayForm,
+    SiteForm,
+    SlotForm,
+    SwapForm,
+    WalkingGroupForm,
+)
 from porch.volunteers.models import Site
 
 GET_POST = ["GET", "POST"]
@@ -220,8 +228,69 @@ def slot(request, code):
                 "roster": access.roster(shift) if coordinator else None,
             }
         )
-    context = {"slot": slot, "site": slot.site, "days": days, "is_coordinator": coordinator}
+    groups = list(access.walking_groups_of(slot))
+    needed = max(slot.min_staff, sum(group.adults_needed for group in groups))
+    context = {
+        "slot": slot,
+        "site": slot.site,
+        "days": days,
+        "needed": needed,
+        "walking_groups": groups,
+        "is_coordinator": coordinator,
+    }
     return render(request, "volunteers/slot.html", context)
+
+
+@require_http_methods(GET_POST)
+@login_required
+def walking_group_create(request, code):
+    slot = access.get_managed_slot(request.user, code)
+    form = WalkingGroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_add_walking_group(slot, **form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The walking group was added."))
+            return redirect(slot)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request,
+        form,
+        title=_("New walking group"),
+        submit=_("Add the group"),
+        status=status,
+        back=slot,
+        organisation=slot.site.organisation,
+    )
+
+
+@require_POST
+@login_required
+def walking_group_remove(request, code):
+    group = access.get_managed_walking_group(request.user, code)
+    actions.do_remove_walking_group(group, actor=request.user)
+    messages.success(request, _("The walking group was removed."))
+    return redirect(group.slot)
+
+
+@require_GET
+@login_required
+def site_card(request, code, language):
+    site = access.get_site_for_user(request.user, code)
+    if language not in protocol.LANGUAGES:
+        raise Http404
+    context = {
+        "site": site,
+        "coalition": site.organisation.coalition,
+        "steps": protocol.steps(site.kind, language),
+        "printed_on": timezone.localdate(),
+    }
+    with translation.override(language):
+        context["kit"] = site.kit_labels()
+    pdf = render_pdf("print/volunteers/protocol_card.html", context, language=language)
+    return pdf_response(pdf, f"protocol-card-{site.code}-{language}.pdf")
 
 
 @require_POST
@@ -399,7 +468,7 @@ def _coverage_grid(entries) -> list[dict]:
                     row.append(("muted", "–", "", ""))
                 else:
                     label, css = flags[cell.level]
-                    row.append((cell.level, f"{cell.filled}/{slot.min_staff}", label, css))
+                    row.append((cell.level, f"{cell.filled}/{cell.needed}", label, css))
             when = f"{slot.start_time:%H:%M}–{slot.end_time:%H:%M}"
             lines.append({"code": slot.code, "when": when, "cells": row})
         sites.append({"site": entry.site, "lines": lines, "has_gaps": bool(entry.gaps)})
