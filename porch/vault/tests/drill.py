@@ -23,6 +23,8 @@ def main() -> None:
     from django.db import transaction
     from django.utils import timezone
 
+    from porch.accounts import actions as account_actions
+    from porch.accounts.models import TOTPDevice, User
     from porch.vault.backup import make_backup
     from porch.vault.epochs import new_subject, rotate
     from porch.vault.erasure import purge
@@ -74,6 +76,30 @@ def main() -> None:
             found = {r.code: r for r in SealedRecord.objects.filter(code__in=codes)}
             bad = [c for c in codes if c not in found or not found[c].text]
             reply(f"ok {len(bad)}")
+        elif cmd == "person":
+            # arg: JSON {"handle", "password", "legal_name", "phone", "email", "seed"}
+            values = json.loads(arg)
+            seed = values.pop("seed")
+            user = User.objects.create_user(**values)
+            TOTPDevice.objects.create(user=user, seed=seed, confirmed=True)
+            reply(f"ok {user.code}")
+        elif cmd == "person-view":
+            user = User.objects.get(code=arg)
+            reply("ok " + json.dumps([user.legal_name, user.phone, user.email, user.totp.seed]))
+        elif cmd == "person-edit":
+            code, _, rest = arg.partition(" ")
+            values = json.loads(rest)
+            user = User.objects.get(code=code)
+            device = user.totp
+            device.seed = values.pop("seed")
+            device.save()
+            account_actions.do_update_contact(user, **values, actor=user)
+            reply("ok")
+        elif cmd == "person-leave":
+            code, _, password = arg.partition(" ")
+            user = User.objects.get(code=code)
+            account_actions.do_leave_porch(user, password=password, actor=user)
+            reply("ok")
         elif cmd == "count":
             reply(f"ok {SealedRecord.objects.count()} {Subject.objects.count()}")
         elif cmd == "writer":

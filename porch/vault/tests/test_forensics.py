@@ -1,35 +1,25 @@
 """Canary forensics on a raw ext4 image (R10, R11, R12, R13, R14).
 
 The var directory lives on a loop-mounted ext4 image; the keys live on
-tmpfs outside it. After every step of a record's life — create, view, edit,
-close, purge, rotate — the raw image, every file under var/ and the logs
-hold zero copies of any canary, and never any epoch key's bytes.
+tmpfs outside it. After every step of a record's and a volunteer profile's
+life — create, view, edit, backup, close (the volunteer leaves), purge,
+rotate — the raw image, every file under var/ and the logs hold zero copies
+of any canary, and never any epoch key's bytes. PostgreSQL: test_forensics_pg.
 """
 
-import json
 import shutil
-import struct
 
 import pyrage
 import pytest
 
-from porch.vault.tests.forensics import Drill, LoopImage, tree_bytes, volatile_dir
-
-TEXT_1, TEXT_2 = "CANARY-TXT-4d1f 12 Elm Street", "CANARY-TXT-9b2e 40 Oak Avenue"
-JSON_1, JSON_2 = "CANARY-JSON-612-555-0144", "CANARY-JSON-612-555-0199"
-POINT_1, POINT_2 = (45.0123456, -93.2876543), (45.0198765, -93.2712345)
-
-
-def needles(text, phone, point) -> list[bytes]:
-    lat, lon = point
-    return [
-        text.encode(),
-        text.encode("utf-16-le"),
-        phone.encode(),
-        struct.pack(">dd", lat, lon),
-        struct.pack("<d", lat),
-        repr(lat).encode(),
-    ]
+from porch.vault.tests.forensics import (
+    CANARIES,
+    Drill,
+    LoopImage,
+    canary_life_cycle,
+    tree_bytes,
+    volatile_dir,
+)
 
 
 @pytest.fixture
@@ -64,36 +54,16 @@ def test_no_canary_or_key_ever_reaches_the_disk(rig):
     assert b"CONTROL-MARKER-51c0" in image.raw()
 
     seen_keys: set[bytes] = set()
-    canaries = needles(TEXT_1, JSON_1, POINT_1) + needles(TEXT_2, JSON_2, POINT_2)
 
     def check(step: str) -> None:
         for path in keys_dir.glob("epoch-*.key"):
             seen_keys.add(path.read_bytes())
         raw, live = image.raw(), tree_bytes(var)
-        for needle in canaries:
+        for needle in CANARIES:
             assert raw.count(needle) == 0, f"{step}: canary on the raw image"
             assert live.count(needle) == 0, f"{step}: canary in var/"
         for key in seen_keys:
             assert raw.count(key) == 0, f"{step}: key bytes on the raw image"
 
-    record, _subject = drill.ask(
-        "create " + json.dumps({"text": TEXT_1, "data": {"phone": JSON_1}, "point": POINT_1})
-    ).split()
-    check("create")
-    assert json.loads(drill.ask(f"view {record}")) == [TEXT_1, {"phone": JSON_1}, list(POINT_1)]
-    check("view")
-    drill.ask(
-        f"edit {record} "
-        + json.dumps({"text": TEXT_2, "data": {"phone": JSON_2}, "point": POINT_2})
-    )
-    check("edit")
-    drill.ask("backup")
-    check("backup")
-    drill.ask(f"close {record}")
-    check("close")
-    assert drill.ask("purge") == "1"
-    check("purge")
-    drill.ask("rotate")
-    check("rotate")
+    canary_life_cycle(drill, check)
     assert len(seen_keys) >= 3  # first epoch, after the purge, after the rotation
-    assert drill.ask("count") == "0 0"
