@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from porch.campaigns import charts
 from porch.campaigns.metrics import Scope, iso_week, registered, suppress, week_start
 
+# More series than this and empty columns are left out of the tables.
+WIDE = 6
+
 
 def scope_for(organisations, *, weeks: int, whole_coalition: bool, today: date | None = None):
     last = week_start(today or timezone.localdate())
@@ -25,9 +28,12 @@ def scope_for(organisations, *, weeks: int, whole_coalition: bool, today: date |
 
 def _panel(metric, scope: Scope) -> dict:
     rows = list(metric.rows(scope))
+    present = {r.series for r in rows}
     series = list(metric.series)
-    extra = sorted({r.series for r in rows} - set(series))
-    series += extra
+    if len(series) > WIDE:
+        # Many series (roles): keep the columns that have something to show.
+        series = [key for key in series if key in present]
+    series += sorted(present - set(series))
     labels = {key: str(metric.series.get(key, key)) for key in series}
     by_week: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_zone: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

@@ -52,7 +52,7 @@ def _form_page(request, form, *, title, submit, status=200, **context):
 
 def _dashboard_panels(request):
     organisations, whole = access.dashboard_organisations(request.user)
-    form = DashboardForm(request.GET)
+    form = DashboardForm({"weeks": request.GET.get("weeks", "12")})
     if not form.is_valid():
         return form, None, whole
     weeks = form.cleaned_data.get("weeks") or 12
