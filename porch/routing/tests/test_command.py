@@ -5,6 +5,10 @@ import re
 import subprocess
 import sys
 
+import pytest
+
+from porch.cli import main
+
 
 def run(*args):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORCH_"))}
@@ -42,13 +46,17 @@ def test_command_solves_a_solomon_file_and_reports_the_gap(data_dir):
     assert visited == list(range(1, 101))
 
 
-def test_command_explains_a_missing_file(tmp_path):
-    out = run(tmp_path / "nope.txt", "--time-limit", "1")
-    assert out.returncode == 2
-    assert "cannot read" in out.stderr
+def test_command_explains_a_missing_file(tmp_path, capsys):
+    # The error paths run in-process, through the same porch.cli entry point.
+    assert main(["bench-routing", str(tmp_path / "nope.txt"), "--time-limit", "1"]) == 2
+    assert "cannot read" in capsys.readouterr().err
 
 
-def test_command_requires_a_time_limit(data_dir):
-    out = run(data_dir / "C101.txt")
-    assert out.returncode == 2
-    assert "--time-limit" in out.stderr
+def test_command_requires_a_positive_time_limit(data_dir, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["bench-routing", str(data_dir / "C101.txt")])
+    assert stopped.value.code == 2
+    assert "--time-limit" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["bench-routing", str(data_dir / "C101.txt"), "--time-limit", "0"])
+    assert "must be positive" in capsys.readouterr().err

@@ -44,3 +44,11 @@ def test_routing_imports_and_plans_without_django_loaded():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORCH_"))}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
+
+
+def test_routing_runs_on_the_pyvrp_series_it_was_written_for():
+    # PyVRP's API changes between minor versions (ARCHITECTURE.md, known
+    # traps): upgrading means re-reading plan.py and bench.py, then this line.
+    from importlib.metadata import version
+
+    assert version("pyvrp").startswith("0.14.")
