@@ -279,3 +279,9 @@ api.add_router("/campaigns", campaigns_router)
 from porch.api.messaging import router as messaging_router  # noqa: E402
 
 api.add_router("/messaging", messaging_router)
+
+
+# ---- Volunteers (porch/api/volunteers.py) ----
+from porch.api.volunteers import router as volunteers_router  # noqa: E402
+
+api.add_router("/volunteers", volunteers_router)

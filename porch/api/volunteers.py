@@ -1,0 +1,197 @@
+"""The volunteers part of the v1 API: sites, slots, sign-ups and coverage.
+
+Thin, like the rest of v1: reads through porch.volunteers.access (404 for
+missing and forbidden alike), writes through porch.volunteers.actions. A body
+that does not parse is 422. A well-formed request the slot cannot take (a
+full shift, an overlapping sign-up, a day that has passed or on which the
+slot does not run, a sign-up already cancelled) conflicts with the state of
+the schedule, not with the schema: 409 with the translated message.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import Field, Path, Router, Schema, Status
+
+from porch.volunteers import access, actions
+from porch.volunteers.models import Site
+
+router = Router(tags=["volunteers"])
+
+CODE_PATTERN = r"^[A-Za-z0-9]{1,32}$"
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class InvalidOut(Schema):
+    detail: str
+    errors: list[dict] = []
+
+
+COMMON = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
+
+
+class SiteOut(Schema):
+    code: str
+    name: str
+    kind: str
+    organisation: str
+    parent: str | None
+    team: str | None
+    kit: list[str]
+
+
+class SlotOut(Schema):
+    code: str
+    site: str
+    purpose: str
+    weekdays: list[int]
+    start_time: str
+    end_time: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    min_staff: int
+    max_staff: int
+    required_role: str
+    required_course: str
+
+
+class SignUpIn(Schema):
+    day: datetime.date = Field(..., description="The day of the shift (YYYY-MM-DD).")
+
+
+class SignUpOut(Schema):
+    code: str
+    slot: str
+    site: str
+    day: datetime.date
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    state: str
+
+
+class CoverageOut(Schema):
+    site: str
+    slot: str
+    day: datetime.date
+    filled: int
+    needed: int
+    level: str
+
+
+def _refused(error: DjangoValidationError):
+    return Status(409, {"detail": " ".join(error.messages), "errors": []})
+
+
+def _site_out(site: Site) -> dict:
+    return {
+        "code": site.code,
+        "name": site.name,
+        "kind": site.kind,
+        "organisation": site.organisation.code,
+        "parent": site.parent.code if site.parent else None,
+        "team": site.team.code if site.team else None,
+        "kit": list(site.kit),
+    }
+
+
+def _slot_out(slot) -> dict:
+    return {
+        "code": slot.code,
+        "site": slot.site.code,
+        "purpose": slot.purpose,
+        "weekdays": sorted(slot.weekday_set),
+        "start_time": f"{slot.start_time:%H:%M}",
+        "end_time": f"{slot.end_time:%H:%M}",
+        "starts_on": slot.starts_on,
+        "ends_on": slot.ends_on,
+        "min_staff": slot.min_staff,
+        "max_staff": slot.max_staff,
+        "required_role": slot.required_role,
+        "required_course": slot.required_course,
+    }
+
+
+def _signup_out(signup) -> dict:
+    shift = signup.shift
+    return {
+        "code": signup.code,
+        "slot": shift.slot.code,
+        "site": shift.slot.site.code,
+        "day": shift.date,
+        "starts_at": shift.starts_at,
+        "ends_at": shift.ends_at,
+        "state": signup.state,
+    }
+
+
+@router.get("/sites", response={200: list[SiteOut], 401: ErrorOut})
+def sites(request):
+    found = access.sites_visible_to(request.auth).select_related("organisation", "parent", "team")
+    return [_site_out(site) for site in found]
+
+
+@router.get("/sites/{code}", response={200: SiteOut, **COMMON})
+def site(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    return _site_out(access.get_site_for_user(request.auth, code))
+
+
+@router.get("/sites/{code}/slots", response={200: list[SlotOut], **COMMON})
+def slots(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    found = access.get_site_for_user(request.auth, code)
+    return [_slot_out(slot) for slot in access.slots_of(found).select_related("site")]
+
+
+@router.get("/signups", response={200: list[SignUpOut], 401: ErrorOut})
+def my_signups(request):
+    return [_signup_out(signup) for signup in access.my_signups(request.auth)]
+
+
+@router.post(
+    "/slots/{code}/signups",
+    response={201: SignUpOut, 400: ErrorOut, 403: ErrorOut, 409: InvalidOut, **COMMON},
+)
+def sign_up(request, payload: SignUpIn, code: str = Path(..., pattern=CODE_PATTERN)):
+    slot = access.get_slot_for_user(request.auth, code)
+    try:
+        signup = actions.do_sign_up(slot, payload.day, volunteer=request.auth, actor=request.auth)
+    except PermissionDenied:
+        raise Http404 from None
+    except DjangoValidationError as error:
+        return _refused(error)
+    return Status(201, _signup_out(signup))
+
+
+@router.post(
+    "/signups/{code}/cancel",
+    response={200: SignUpOut, 400: ErrorOut, 403: ErrorOut, 409: InvalidOut, **COMMON},
+)
+def cancel(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    signup = access.get_signup_for_user(request.auth, code)
+    try:
+        actions.do_cancel_signup(signup, actor=request.auth)
+    except DjangoValidationError as error:
+        return _refused(error)
+    return _signup_out(signup)
+
+
+@router.get("/organisations/{code}/coverage", response={200: list[CoverageOut], **COMMON})
+def coverage(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    organisation = access.get_coordinated_organisation(request.auth, code)
+    entries = access.coverage(Site.objects.live().filter(organisation=organisation))
+    return [
+        {
+            "site": entry.site.code,
+            "slot": row.slot.code,
+            "day": row.day,
+            "filled": row.filled,
+            "needed": row.needed,
+            "level": row.level,
+        }
+        for entry in entries
+        for row in entry.rows
+    ]
