@@ -19,12 +19,14 @@ from porch.accounts.models import User
 from porch.accounts.roles import ROLE_INFO, Role
 from porch.coalition.models import Membership, Organisation
 from porch.volunteers.models import (
+    Attendance,
     Certification,
     Shift,
     SignUp,
     Site,
     Slot,
     Swap,
+    TrainingSession,
     WalkingGroup,
     adults_needed,
 )
@@ -407,3 +409,59 @@ def get_managed_walking_group(user, code: str) -> WalkingGroup:
     if group is None:
         raise Http404
     return group
+
+
+# ---- Training ---------------------------------------------------------------------------
+
+
+def sessions_for(organisation: Organisation, *, today=None) -> QuerySet[TrainingSession]:
+    today = today or timezone.localdate()
+    return organisation.training_sessions.filter(on_date__gte=today).annotate(
+        taken=Count("attendances")
+    )
+
+
+def get_session_for_user(user, code: str) -> TrainingSession:
+    session = (
+        TrainingSession.objects.filter(code=code, organisation__in=member_org_ids(user))
+        .select_related("organisation", "trainer")
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def can_run_session(user, session: TrainingSession) -> bool:
+    return session.trainer_id == user.pk or is_coordinator(user, session.organisation)
+
+
+def get_managed_session(user, code: str) -> TrainingSession:
+    session = get_session_for_user(user, code)
+    if not can_run_session(user, session):
+        raise Http404
+    return session
+
+
+def attendances_of(session: TrainingSession) -> QuerySet[Attendance]:
+    return session.attendances.select_related("volunteer").order_by("volunteer__handle")
+
+
+def find_member(organisation: Organisation, handle: str) -> User | None:
+    """A member of the organisation by handle, active or still waiting for vouches."""
+    return (
+        User.objects.filter(
+            handle=(handle or "").strip().lower(),
+            status__in=[User.Status.ACTIVE, User.Status.PENDING],
+            memberships__organisation=organisation,
+            memberships__status=Membership.Status.ACTIVE,
+        )
+        .distinct()
+        .first()
+    )
+
+
+def my_certifications(user) -> QuerySet[Certification]:
+    if not _is_active(user):
+        return Certification.objects.none()
+    return Certification.objects.filter(volunteer=user)

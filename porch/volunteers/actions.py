@@ -17,12 +17,17 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from porch.accounts import actions as accounts_actions
+from porch.accounts.models import User
 from porch.accounts.roles import Role, TrustLevel
 from porch.core import audit
 from porch.volunteers import access, notify
 from porch.volunteers.models import (
+    COURSE_VALID_DAYS,
     MAX_GROUP_CHILDREN,
     AgeBand,
+    Attendance,
+    Certification,
     Course,
     Kit,
     Shift,
@@ -30,6 +35,7 @@ from porch.volunteers.models import (
     Site,
     Slot,
     Swap,
+    TrainingSession,
     Volunteer,
     WalkingGroup,
     adults_needed,
@@ -608,6 +614,111 @@ def do_remove_walking_group(group: WalkingGroup, *, actor) -> None:
     with transaction.atomic():
         audit.record(actor, "walking_group.removed", obj=group, organisation=organisation)
         group.delete()
+
+
+# ---- Training -----------------------------------------------------------------------
+
+
+def do_create_session(
+    organisation, *, course: str, on_date: datetime.date, capacity: int, trainer, actor
+) -> TrainingSession:
+    _require_coordinator(actor, organisation)
+    errors = {}
+    if course not in Course.values:
+        errors["course"] = [_("Choose a course from the catalogue.")]
+    if on_date < timezone.localdate():
+        errors["on_date"] = [_("The day cannot be in the past.")]
+    if not 1 <= capacity <= 500:
+        errors["capacity"] = [_("A session has between 1 and 500 places.")]
+    if trainer is None or not access.roles_by_organisation(trainer).get(organisation.pk):
+        errors["trainer"] = [_("The trainer must be an active member of this organisation.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        session = TrainingSession.objects.create(
+            organisation=organisation,
+            course=course,
+            on_date=on_date,
+            capacity=capacity,
+            trainer=trainer,
+        )
+        audit.record(actor, "training.session_created", obj=session, organisation=organisation)
+    return session
+
+
+def _take_seat(session: TrainingSession, volunteer) -> Attendance:
+    """The person's place in the session, taken under the session's row lock."""
+    locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    attendance = Attendance.objects.filter(session=locked, volunteer=volunteer).first()
+    if attendance is not None:
+        return attendance
+    if locked.attendances.count() >= locked.capacity:
+        raise ValidationError(_("This session is full."), code="full")
+    return Attendance.objects.create(session=locked, volunteer=volunteer)
+
+
+def do_register_for_session(session: TrainingSession, *, actor) -> Attendance:
+    if session.on_date < timezone.localdate():
+        raise ValidationError(_("This session has already taken place."))
+    with transaction.atomic():
+        if Attendance.objects.filter(session=session, volunteer=actor).exists():
+            raise ValidationError(_("You already have a place."), code="duplicate")
+        attendance = _take_seat(session, actor)
+        audit.record(actor, "training.registered", obj=session, organisation=session.organisation)
+    return attendance
+
+
+def do_mark_attended(session: TrainingSession, volunteer, *, actor) -> Certification:
+    """The trainer or a coordinator records that `volunteer` took part; their
+    certificate for the course is issued or renewed from that day."""
+    if not access.can_run_session(actor, session):
+        raise PermissionDenied
+    if session.on_date > timezone.localdate():
+        raise ValidationError(_("Attendance can be marked on the day of the session or after."))
+    with transaction.atomic():
+        attendance = _take_seat(session, volunteer)
+        Attendance.objects.filter(pk=attendance.pk).update(attended=True)
+        expires = session.on_date + datetime.timedelta(days=COURSE_VALID_DAYS[session.course])
+        certificate, _created = Certification.objects.update_or_create(
+            volunteer=volunteer,
+            course=session.course,
+            defaults={"issued_on": session.on_date, "expires_on": expires, "reminded_on": None},
+        )
+        audit.record(actor, "training.attended", obj=session, organisation=session.organisation)
+    return certificate
+
+
+def do_vouch_for_attendees(session: TrainingSession, *, actor) -> int:
+    """Bulk vouching in a surge: the trainer vouches, through accounts'
+    own vouching, for every attendee who still waits for vouches. Returns
+    how many vouches were given; people already vouched by them are skipped."""
+    if session.trainer_id != actor.pk:
+        raise PermissionDenied(_("Only the session's trainer can vouch for its attendees."))
+    given = 0
+    pending = User.objects.filter(
+        attendances__session=session, attendances__attended=True, status=User.Status.PENDING
+    ).exclude(vouches_received__voucher=actor)
+    for person in pending:
+        accounts_actions.do_vouch(person, actor=actor)
+        given += 1
+    return given
+
+
+def remind_expiring_certifications(today=None) -> int:
+    """Holders of a certificate expiring within 30 days are told once."""
+    today = today or timezone.localdate()
+    due = Certification.objects.filter(
+        expires_on__gte=today,
+        expires_on__lte=today + datetime.timedelta(days=30),
+        reminded_on__isnull=True,
+        volunteer__status=User.Status.ACTIVE,
+    ).select_related("volunteer")
+    count = 0
+    for certificate in due:
+        notify.notify(certificate.volunteer, notify.NOTIFICATION, actor=None)
+        Certification.objects.filter(pk=certificate.pk).update(reminded_on=today)
+        count += 1
+    return count
 
 
 # ---- Coverage --------------------------------------------------------------------

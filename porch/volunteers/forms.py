@@ -126,3 +126,19 @@ class WalkingGroupForm(forms.Form):
     children = forms.IntegerField(
         label=_("Number of children"), min_value=1, max_value=MAX_GROUP_CHILDREN
     )
+
+
+class SessionForm(forms.Form):
+    course = forms.ChoiceField(label=_("Course"), choices=Course.choices)
+    on_date = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=500, initial=20)
+    trainer = HandleField(
+        label=_("Trainer's handle"),
+        max_length=40,
+        required=False,
+        help_text=_("Leave empty to train it yourself."),
+    )
+
+
+class AttendeeForm(forms.Form):
+    handle = HandleField(label=_("Handle of the person who took part"), max_length=40)

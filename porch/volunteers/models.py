@@ -457,3 +457,75 @@ class WalkingGroup(models.Model):
     @property
     def adults_needed(self) -> int:
         return adults_needed(self.age_band, self.children)
+
+
+# How long a certificate lasts, in days, per course.
+COURSE_VALID_DAYS = {
+    Course.KNOW_YOUR_RIGHTS: 365,
+    Course.LEGAL_OBSERVER: 365,
+    Course.VERIFIER: 365,
+    Course.DRIVER_SAFETY: 730,
+    Course.DE_ESCALATION: 365,
+    Course.DISPATCHER: 365,
+}
+
+
+class TrainingSession(models.Model):
+    """One sitting of a course, in person, with a trainer and a capacity."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "code": INTERNAL,
+        "organisation": INTERNAL,
+        "course": INTERNAL,
+        "on_date": INTERNAL,
+        "capacity": INTERNAL,
+        "trainer": INTERNAL,
+        "created_on": INTERNAL,
+    }
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    organisation = models.ForeignKey(
+        "coalition.Organisation", on_delete=models.CASCADE, related_name="training_sessions"
+    )
+    course = models.CharField(_("course"), max_length=20, choices=Course)
+    on_date = models.DateField(_("day"))
+    capacity = models.PositiveSmallIntegerField(_("places"), default=20)
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions_trained"
+    )
+    created_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["on_date", "course"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:session", kwargs={"code": self.code})
+
+
+class Attendance(models.Model):
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "session": INTERNAL,
+        "volunteer": INTERNAL,
+        "attended": INTERNAL,
+    }
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="attendances"
+    )
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances"
+    )
+    attended = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "volunteer"], name="one_place_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}:{self.volunteer_id}"

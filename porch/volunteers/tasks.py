@@ -39,3 +39,8 @@ def remind_tomorrows_shifts(today=None) -> int:
     for person in people:
         notify.notify(person, notify.NOTIFICATION, actor=None)
     return len(people)
+
+
+@register("volunteers.certification-reminders", every=datetime.timedelta(days=1))
+def remind_expiring_certifications() -> int:
+    return actions.remind_expiring_certifications()

@@ -22,8 +22,10 @@ from porch.coalition import access as coalition_access
 from porch.core.pdf import pdf_response, render_pdf
 from porch.volunteers import access, actions, protocol
 from porch.volunteers.forms import (
+    AttendeeForm,
     CheckInForm,
     DayForm,
+    SessionForm,
     SiteForm,
     SlotForm,
     SwapForm,
@@ -66,6 +68,8 @@ def index(request):
         "swaps_offered": access.swaps_offered_by(user),
         "sites": access.sites_visible_to(user).select_related("organisation", "parent"),
         "coordinated": access.coordinated_organisations(user),
+        "certifications": access.my_certifications(user),
+        "organisations": access.member_organisations(user),
         "is_coalition_admin": access.is_coalition_admin(user),
     }
     return render(request, "volunteers/index.html", context)
@@ -501,3 +505,113 @@ def counts(request):
     if not access.is_coalition_admin(request.user):
         raise Http404
     return render(request, "volunteers/counts.html", {"rows": access.counts_by_organisation()})
+
+
+# ---- Training ---------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def sessions(request, code):
+    organisation = access.member_organisations(request.user).filter(code=code).first()
+    if organisation is None:
+        raise Http404
+    context = {
+        "organisation": organisation,
+        "sessions": access.sessions_for(organisation),
+        "is_coordinator": access.is_coordinator(request.user, organisation),
+    }
+    return render(request, "volunteers/sessions.html", context)
+
+
+@require_http_methods(GET_POST)
+@login_required
+def session_create(request, code):
+    organisation = access.get_coordinated_organisation(request.user, code)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        handle = data.pop("trainer")
+        trainer = access.find_colleague(organisation, handle) if handle else request.user
+        try:
+            session = actions.do_create_session(
+                organisation, **data, trainer=trainer, actor=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The session was created."))
+            return redirect(session)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request,
+        form,
+        title=_("New training session"),
+        submit=_("Create the session"),
+        status=status,
+        organisation=organisation,
+    )
+
+
+@require_GET
+@login_required
+def session(request, code):
+    session = access.get_session_for_user(request.user, code)
+    runs = access.can_run_session(request.user, session)
+    attendances = list(access.attendances_of(session))
+    context = {
+        "session": session,
+        "runs_it": runs,
+        "is_trainer": session.trainer_id == request.user.pk,
+        "attendances": attendances if runs else None,
+        "taken": len(attendances),
+        "registered": any(a.volunteer_id == request.user.pk for a in attendances),
+        "attendee_form": AttendeeForm(),
+    }
+    return render(request, "volunteers/session.html", context)
+
+
+@require_POST
+@login_required
+def session_register(request, code):
+    session = access.get_session_for_user(request.user, code)
+    try:
+        actions.do_register_for_session(session, actor=request.user)
+    except ValidationError as error:
+        return _problem(request, error, back=session)
+    messages.success(request, _("You have a place in this session."))
+    return redirect(session)
+
+
+@require_POST
+@login_required
+def session_attended(request, code):
+    session = access.get_managed_session(request.user, code)
+    form = AttendeeForm(request.POST)
+    person = access.find_member(session.organisation, form.data.get("handle", ""))
+    if not form.is_valid() or person is None:
+        error = ValidationError(_("That person is not a member of this organisation."))
+        return _problem(request, error, back=session)
+    try:
+        actions.do_mark_attended(session, person, actor=request.user)
+    except ValidationError as error:
+        return _problem(request, error, back=session)
+    messages.success(request, _("Attendance was recorded and the certificate issued."))
+    return redirect(session)
+
+
+@require_POST
+@login_required
+def session_vouch(request, code):
+    session = access.get_managed_session(request.user, code)
+    try:
+        given = actions.do_vouch_for_attendees(session, actor=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        return _problem(request, error, back=session)
+    messages.success(
+        request,
+        _("You vouched for %(count)d attendees waiting for vouches.") % {"count": given},
+    )
+    return redirect(session)
