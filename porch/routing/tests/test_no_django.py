@@ -27,7 +27,9 @@ def test_no_module_in_routing_imports_django_or_other_porch_apps():
         for name in imported_modules(path):
             top = name.split(".")[0]
             assert top != "django", f"{path.name} imports {name}"
-            if top == "porch":
+            # The tests may drive the `porch` CLI; the package itself may not
+            # lean on any other part of Porch.
+            if top == "porch" and "tests" not in path.relative_to(ROUTING).parts:
                 assert name.startswith("porch.routing"), f"{path.name} imports {name}"
 
 
