@@ -51,11 +51,14 @@ States = dict[str, Callable[[Any], dict]]
 
 def table(default: str | None = None, **given: str) -> dict[str, str]:
     """Outcome per actor: `default` for anyone not named; names may be actors
-    or GROUPS (an actor named alone wins over its group). `stale` follows
-    `org_admin` unless named, since it is the same person a few minutes on."""
+    or GROUPS (an actor named alone wins over its group). Two exceptions
+    unless named: `unverified` gets "two_factor", since the session policy
+    answers before any view (name it for /healthz, /i18n/, the 2FA pages and
+    the API); `stale` follows `org_admin`, the same person a few minutes on."""
     out: dict[str, str] = {}
     if default is not None:
         out.update(dict.fromkeys(ACTORS, default))
+        out["unverified"] = "two_factor"
     for key, outcome in given.items():
         if key in GROUPS:
             out.update(dict.fromkeys(GROUPS[key], outcome))
@@ -111,14 +114,18 @@ class Row:
         return dict(self.body or {})
 
 
-PUBLIC = table("ok", unverified="two_factor")
+# Open to everyone, signed in or not (a half-signed-in person finishes 2FA first).
+PUBLIC = table("ok")
 
 ROWS = [
     Row(
         "core:healthz",
         # The same answer for everyone, outside the 2FA gate (load balancers);
         # 503 is its answer while the worker or the purge is overdue.
-        expect={"GET": {"none": table("ok")}, "POST": {"none": table("405")}},
+        expect={
+            "GET": {"none": table("ok", unverified="ok")},
+            "POST": {"none": table("405", unverified="405")},
+        },
         also_ok=(503,),
     ),
 ]
