@@ -5,9 +5,12 @@ coalition's for its own list), as on the pages. Numbers never appear in an
 answer: subscribers are codes, zones, language and state.
 """
 
+from typing import Annotated
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import Field, Path, Router, Schema, Status
+from pydantic import StringConstraints
 
 from porch.api.v1 import CODE_PATTERN, COMMON, ErrorOut, InvalidOut, _refused
 from porch.messaging import access, actions
@@ -16,6 +19,7 @@ from porch.messaging.models import Medium, Subscriber
 router = Router(tags=["messaging"])
 
 LANGUAGE_PATTERN = r"^(en|es|so|hmn)$"
+ZoneCode = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 
 
 class SubscriberOut(Schema):
@@ -31,13 +35,13 @@ class SubscriberOut(Schema):
 class SubscriberIn(Schema):
     address: str = Field(..., min_length=1, max_length=254, pattern=r"^[^\x00-\x1f\x7f]+$")
     medium: str = Field(Medium.SMS, pattern=r"^(sms|email)$")
-    zones: list[str] = Field(..., min_length=1, max_length=50)
+    zones: list[ZoneCode] = Field(..., min_length=1, max_length=50)
     language: str = Field(..., pattern=LANGUAGE_PATTERN)
     consent_noted: str = Field(..., pattern=r"^(in_person|paper_form|phone_call)$")
 
 
 class BroadcastIn(Schema):
-    zones: list[str] = Field(..., min_length=1, max_length=50)
+    zones: list[ZoneCode] = Field(..., min_length=1, max_length=50)
     template: str = Field(..., pattern=r"^(alert|reminder)$")
     advice: str = Field("", pattern=r"^(|stay_inside|know_rights|avoid_area)$")
 

@@ -32,6 +32,11 @@ from porch.messaging.texts import Texts, hotline, preview, sample_context_for, t
 GET_POST = ["GET", "POST"]
 
 
+def _posted(request):
+    # An empty POST is still a submission: it binds, fails and answers 400.
+    return request.POST if request.method == "POST" else None
+
+
 def _add_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -46,7 +51,7 @@ def _add_errors(form, error: ValidationError) -> None:
 @require_http_methods(GET_POST)
 def subscribe(request):
     form = SubscribeForm(
-        request.POST or None, zones=access.zones(), organisations=access.public_organisations()
+        _posted(request), zones=access.zones(), organisations=access.public_organisations()
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -78,9 +83,7 @@ def index(request):
     lists = access.lists_for(request.user)
     if not lists:
         raise Http404
-    rows = [
-        {"list": item, "broadcasts": list(access.broadcasts_of(item)[:5])} for item in lists
-    ]
+    rows = [{"list": item, "broadcasts": list(access.broadcasts_of(item)[:5])} for item in lists]
     return render(request, "messaging/index.html", {"rows": rows})
 
 
@@ -104,7 +107,7 @@ def subscribers(request, code):
 @login_required
 def subscriber_add(request, code):
     subscriber_list = access.get_list_for_user(request.user, code)
-    form = OrganiserSubscriberForm(request.POST or None, zones=access.zones())
+    form = OrganiserSubscriberForm(_posted(request), zones=access.zones())
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_subscribe(
@@ -141,7 +144,7 @@ def subscriber_stop(request, code):
 @login_required
 def broadcast_new(request, code):
     subscriber_list = access.get_list_for_user(request.user, code)
-    form = BroadcastForm(request.POST or None, zones=access.zones())
+    form = BroadcastForm(_posted(request), zones=access.zones())
     previews = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -161,7 +164,7 @@ def broadcast_new(request, code):
                 return redirect("messaging:broadcast", code=broadcast.code)
         else:
             previews = _preview(data)
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = 400 if request.method == "POST" and not form.is_valid() else 200
     context = {"form": form, "list": subscriber_list, "previews": previews}
     return render(request, "messaging/broadcast_new.html", context, status=status)
 
@@ -233,9 +236,11 @@ def templates(request):
     _require_coalition_admin(request.user)
     texts = Texts()
     rows = [
-        {"key": key, "label": catalogue.KEY_LABELS[key], "languages": preview(
-            texts, key, sample_context_for
-        )}
+        {
+            "key": key,
+            "label": catalogue.KEY_LABELS[key],
+            "languages": preview(texts, key, sample_context_for),
+        }
         for key in catalogue.KEYS
     ]
     return render(request, "messaging/templates.html", {"rows": rows})
@@ -248,7 +253,7 @@ def template_edit(request, key, language):
     if key not in catalogue.KEYS or language not in catalogue.LANGUAGES:
         raise Http404
     texts = Texts()
-    form = TemplateForm(request.POST or None, initial={"text": texts.text(key, language)})
+    form = TemplateForm(_posted(request), initial={"text": texts.text(key, language)})
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_save_template(key, language, form.cleaned_data["text"], actor=request.user)
@@ -270,7 +275,7 @@ def template_edit(request, key, language):
 def notifications(request):
     coalition_access.require_active(request.user)
     initial = {"medium": actions.notification_medium(request.user)}
-    form = NotificationForm(request.POST or None, initial=initial)
+    form = NotificationForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         actions.do_set_notification_medium(
             request.user, form.cleaned_data["medium"], actor=request.user
