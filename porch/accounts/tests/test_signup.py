@@ -65,7 +65,8 @@ def test_it_creates_a_pending_volunteer_and_signs_them_in(client, cast, public_o
     assert client.session[GENERATION_KEY] == user.session_generation
     assert response.cookies["django_language"].value == "es"
     home = client.get("/")
-    assert "0 of 2" in home.text
+    # They chose Spanish, so their pages are in Spanish from here on.
+    assert "0 de 2 avales" in home.text
 
 
 def test_it_lets_someone_sign_up_with_no_organisation(client, cast):
@@ -145,7 +146,7 @@ def test_it_refuses_a_used_invitation(client, cast):
     client.post("/logout/")
     response = client.post(f"/join/{token}/", GOOD)
     assert response.status_code == 400
-    assert "already been used" in response.text
+    assert "Esta invitación ya se usó" in response.text
     assert User.objects.count() == 10
 
 
