@@ -129,30 +129,35 @@ def _signup_out(signup) -> dict:
     }
 
 
-@router.get("/sites", response={200: list[SiteOut], 401: ErrorOut})
+@router.get("/sites", url_name="volunteers-sites", response={200: list[SiteOut], 401: ErrorOut})
 def sites(request):
     found = access.sites_visible_to(request.auth).select_related("organisation", "parent", "team")
     return [_site_out(site) for site in found]
 
 
-@router.get("/sites/{code}", response={200: SiteOut, **COMMON})
+@router.get("/sites/{code}", url_name="volunteers-site", response={200: SiteOut, **COMMON})
 def site(request, code: str = Path(..., pattern=CODE_PATTERN)):
     return _site_out(access.get_site_for_user(request.auth, code))
 
 
-@router.get("/sites/{code}/slots", response={200: list[SlotOut], **COMMON})
+@router.get(
+    "/sites/{code}/slots", url_name="volunteers-slots", response={200: list[SlotOut], **COMMON}
+)
 def slots(request, code: str = Path(..., pattern=CODE_PATTERN)):
     found = access.get_site_for_user(request.auth, code)
     return [_slot_out(slot) for slot in access.slots_of(found).select_related("site")]
 
 
-@router.get("/signups", response={200: list[SignUpOut], 401: ErrorOut})
+@router.get(
+    "/signups", url_name="volunteers-signups", response={200: list[SignUpOut], 401: ErrorOut}
+)
 def my_signups(request):
     return [_signup_out(signup) for signup in access.my_signups(request.auth)]
 
 
 @router.post(
     "/slots/{code}/signups",
+    url_name="volunteers-sign-up",
     response={201: SignUpOut, 400: ErrorOut, 403: ErrorOut, 409: InvalidOut, **COMMON},
 )
 def sign_up(request, payload: SignUpIn, code: str = Path(..., pattern=CODE_PATTERN)):
@@ -168,6 +173,7 @@ def sign_up(request, payload: SignUpIn, code: str = Path(..., pattern=CODE_PATTE
 
 @router.post(
     "/signups/{code}/cancel",
+    url_name="volunteers-cancel",
     response={200: SignUpOut, 400: ErrorOut, 403: ErrorOut, 409: InvalidOut, **COMMON},
 )
 def cancel(request, code: str = Path(..., pattern=CODE_PATTERN)):
@@ -179,7 +185,11 @@ def cancel(request, code: str = Path(..., pattern=CODE_PATTERN)):
     return _signup_out(signup)
 
 
-@router.get("/organisations/{code}/coverage", response={200: list[CoverageOut], **COMMON})
+@router.get(
+    "/organisations/{code}/coverage",
+    url_name="volunteers-coverage",
+    response={200: list[CoverageOut], **COMMON},
+)
 def coverage(request, code: str = Path(..., pattern=CODE_PATTERN)):
     organisation = access.get_coordinated_organisation(request.auth, code)
     entries = access.coverage(Site.objects.live().filter(organisation=organisation))
