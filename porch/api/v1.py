@@ -63,8 +63,10 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api-v1",
     auth=[BearerToken(), Session()],
-    # The schema and docs answer GET and HEAD only (R39); Ninja's own views take any method.
+    # The schema answers GET and HEAD only (R39); Ninja's own views take any method.
     docs_decorator=require_safe,
+    # Ninja's interactive docs page loads Swagger UI from a CDN: no external assets (R4).
+    docs_url=None,
 )
 
 
