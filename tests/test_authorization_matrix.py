@@ -27,11 +27,16 @@ so they expect the anonymous outcome. Each actor's request runs in a savepoint
 rolled back afterwards; a GET, and any request whose outcome is not "ok", must
 leave every Porch table's row count (the audit log included) unchanged.
 The meta-tests fail for a URL without a row and a row without a URL.
+
+Every request also carries canary client data — an address in REMOTE_ADDR and
+X-Forwarded-For, a user agent — and R2 is checked along the way: no row a
+request adds, no log line, and nothing in the cache may hold them.
 """
 
 import copy
 import functools
 import importlib
+import logging
 import time
 from functools import partial
 from pathlib import Path
@@ -39,6 +44,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -51,6 +57,58 @@ SKIPPED = {
     "set_language": "django.views.i18n.set_language (i18n/setlang/, from django.conf.urls.i18n): "
     "Django's language switch; it sets a cookie and reads nothing of anyone's",
 }
+
+
+# R2: client data that must never be stored or logged, sent with every request.
+CANARY_IP = "203.0.113.201"
+CANARY_FORWARDED = "198.51.100.202"
+CANARY_UA = "CanaryBrowser/7.3 (matrix-ua-4f1e)"
+CANARIES = (CANARY_IP, CANARY_FORWARDED, CANARY_UA)
+CLIENT_DATA = {
+    "REMOTE_ADDR": CANARY_IP,
+    "HTTP_X_FORWARDED_FOR": CANARY_FORWARDED,
+    "HTTP_X_REAL_IP": CANARY_FORWARDED,
+    "HTTP_USER_AGENT": CANARY_UA,
+}
+
+
+class _LogTap:
+    """Copies every line the configured log handlers write (after their filters)."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self._originals: dict[logging.Handler, object] = {}
+
+    def handlers(self) -> set[logging.Handler]:
+        loggers = [logging.getLogger()] + [
+            logger
+            for logger in logging.Logger.manager.loggerDict.values()
+            if isinstance(logger, logging.Logger)
+        ]
+        return {handler for logger in loggers for handler in logger.handlers}
+
+    def start(self) -> None:
+        for handler in self.handlers():
+            original = handler.emit
+
+            def emit(record, handler=handler, original=original):
+                self.lines.append(handler.format(record) + " " + repr(record.args))
+                original(record)
+
+            self._originals[handler] = original
+            handler.emit = emit
+
+    def stop(self) -> None:
+        for handler, original in self._originals.items():
+            handler.emit = original
+        self._originals.clear()
+
+
+LOG = _LogTap()
+
+
+def canaries_in(text: str) -> list[str]:
+    return [canary for canary in CANARIES if canary in text]
 
 
 # ---- The URL resolver --------------------------------------------------------------
@@ -244,8 +302,10 @@ class World:
         user = self.user_of(actor)
         if auth == "token":
             key = self.token_for(actor)
-            return Client(headers={"Authorization": f"Bearer {key}"}) if key else Client()
-        client = Client()
+            if key:
+                return Client(headers={"Authorization": f"Bearer {key}"}, **CLIENT_DATA)
+            return Client(**CLIENT_DATA)
+        client = Client(**CLIENT_DATA)
         if user is not None:
             from porch.core.testing import sign_in
 
@@ -279,6 +339,8 @@ def matrix(django_db_setup, django_db_blocker):
     """The world and one signed-in client per actor and auth mode, built once
     for the module inside a transaction rolled back at its end; each test runs
     in a savepoint inside it (as Django's TestCase.setUpTestData does)."""
+    LOG.start()
+    logging.getLogger("porch.matrix").warning("matrix log tap check")
     with django_db_blocker.unblock(), transaction.atomic():
         world = World()
         clients = {
@@ -286,7 +348,10 @@ def matrix(django_db_setup, django_db_blocker):
             for auth in ("session", "token")
             for actor in ACTORS
         }
-        yield world, clients
+        try:
+            yield world, clients
+        finally:
+            LOG.stop()
         transaction.set_rollback(True)
 
 
@@ -391,10 +456,51 @@ def test_it_answers_every_actor_as_the_table_says(row, matrix, db):
 def attempt(client, method, url, row, world, state):
     """(outcome, row counts afterwards); the client's cookies are kept as they were."""
     cookies = copy.deepcopy(client.cookies)
+    before = row_counts()
     try:
         response = request(client, method, url, row, row.body_for(world, state))
     except Exception as error:  # a 500: reported with the rest
         return f"500 {type(error).__name__}: {error}", None
     finally:
         client.cookies = cookies
-    return outcome_of(response, row), row_counts()
+    after = row_counts()
+    stored = client_data_in_rows(changed_tables(before, after))
+    if stored:
+        return f"client data stored (R2) in {stored}", after
+    return outcome_of(response, row), after
+
+
+def client_data_in_rows(tables: list[str]) -> list[str]:
+    """Tables among `tables` with a row holding a canary, in any column."""
+    found = []
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT * FROM {quote(table)}")  # noqa: S608 (names from models)
+            for values in cursor.fetchall():
+                text = " ".join(
+                    bytes(v).decode("latin-1") if isinstance(v, bytes | memoryview) else str(v)
+                    for v in values
+                )
+                if canaries_in(text):
+                    found.append(table)
+                    break
+    return found
+
+
+def test_it_finds_client_data_in_an_added_row(db):
+    from porch.core import audit
+
+    before = row_counts()
+    audit.record(None, f"matrix.self_test {CANARY_UA}")
+    assert client_data_in_rows(changed_tables(before, row_counts())) == ["core_auditentry"]
+
+
+def test_no_request_logged_or_cached_any_client_data():
+    """R2, after every row above has run: the logs and the cache hold no canary."""
+    assert any("matrix log tap check" in line for line in LOG.lines), "the log tap saw nothing"
+    logged = [line for line in LOG.lines if canaries_in(line)]
+    assert logged == []
+    cache = getattr(caches["default"], "_cache", {})
+    cached = [key for key, value in cache.items() if canaries_in(repr(value) + repr(key))]
+    assert cached == []
