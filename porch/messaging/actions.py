@@ -433,7 +433,9 @@ def shred_audience(subject) -> None:
 
 def prune_notifications() -> int:
     """Finished notification rows go after a week: who was told, and when, is metadata."""
-    cutoff = timezone.localdate() - timedelta(days=7)
+    from porch.vault.erasure import POLICIES
+
+    cutoff = timezone.localdate() - timedelta(days=POLICIES["notification"].limit.days)
     deleted, _rows = OutboxMessage.objects.filter(
         broadcast__isnull=True,
         state__in=[OutboxMessage.State.SENT, OutboxMessage.State.FAILED],

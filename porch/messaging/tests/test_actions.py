@@ -19,6 +19,18 @@ def _console():
     ConsoleChannel.outbox.clear()
 
 
+@pytest.fixture
+def own_vault(tmp_path, settings):
+    """A key directory of this test's own: the purge rotates and destroys epochs."""
+    from porch.vault import keys
+
+    settings.PORCH_VAULT_KEY_DIR = tmp_path / "keys"
+    settings.PORCH_BACKUP_DIR = tmp_path / "backups"
+    keys.set_source(None)
+    yield
+    keys.set_source(None)
+
+
 def deliver():
     result = sender.run_pass("test-worker")
     return result
@@ -165,3 +177,41 @@ def test_it_notifies_on_the_chosen_channel_in_the_volunteer_language(cast, setti
     assert message.channel == "console"
     deliver()
     assert ConsoleChannel.outbox[0].body == "Tiene un nuevo despacho. Abra Porch ahora."
+
+
+def test_it_shreds_an_alert_audience_a_week_after_the_all_clear_and_keeps_counts(cast, own_vault):
+    import time_machine
+    from django.utils import timezone
+
+    from porch.vault.erasure import purge
+
+    people = [active_subscriber(cast.org_a, n, cast.zone) for n in numbers(3)]
+    alert = actions.do_broadcast([cast.zone], catalogue.ALERT, organisation=cast.org_a, actor=None)
+    deliver()
+    clear = actions.do_send_all_clear(alert, actor=None)
+    deliver()
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=6)):
+        purge()
+        assert OutboxMessage.objects.filter(broadcast=alert).count() == 3
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=8)):
+        purge()
+    alert.refresh_from_db()
+    clear.refresh_from_db()
+    assert alert.audience_subject is None and alert.audience is None
+    assert OutboxMessage.objects.filter(broadcast__in=[alert, clear]).count() == 0
+    assert alert.counts()["sent"] == 3 and clear.counts()["sent"] == 3
+    assert alert.erased_on is not None
+    assert Subscriber.objects.filter(pk__in=[p.pk for p in people]).count() == 3
+
+
+def test_it_shreds_a_stopped_number_after_its_retention(cast, own_vault):
+    import time_machine
+    from django.utils import timezone
+
+    from porch.vault.erasure import purge
+
+    subscriber = active_subscriber(None, numbers(1)[0], cast.zone)
+    actions.do_stop_subscriber(subscriber)
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=31)):
+        purge()
+    assert not Subscriber.objects.filter(pk=subscriber.pk).exists()

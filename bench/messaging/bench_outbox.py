@@ -1,0 +1,220 @@
+"""The outbox at city scale (issue 4).
+
+    PORCH_VAR_DIR=/tmp/porch-bench-msg .venv/bin/python bench/messaging/bench_outbox.py
+    PORCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/porch_bench_msg ... (PostgreSQL)
+
+Uses its own database (migrated here; subscribers from an earlier run are
+reused). Seeds 100,000 confirmed subscribers in one zone, in the four tier-1
+languages, each with its own vault subject and sealed number. Then times:
+
+1. enqueue — actions.do_broadcast(): select the audience, seal the snapshot,
+   count segments per language, insert 100,000 outbox rows in one
+   transaction (target ≤ 10 s on SQLite). Median of 3 runs.
+2. claim-and-mark — sender.run_pass() over those 100,000 rows with a no-op
+   channel: claim, open each number from the vault, render each body, record
+   (target ≥ 10,000 messages/s).
+3. HTTP send — 5,000 messages through the Twilio channel to the loopback
+   Twilio fake with keep-alive and pacing off (target ≥ 500 messages/s).
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "porch.settings")
+os.environ.setdefault("PORCH_ENV", "development")
+
+SUBSCRIBERS = 100_000
+HTTP_MESSAGES = 5_000
+LANGUAGES = ("en", "es", "so", "hmn")
+
+
+def seed():
+    """100,000 subscribers, sealed as do_subscribe seals them, but in bulk."""
+    from django.db import transaction
+
+    from porch.accounts.models import User
+    from porch.accounts.roles import Role, TrustLevel
+    from porch.coalition.models import Coalition, Membership, Organisation, Region, Zone
+    from porch.messaging.actions import address_hash
+    from porch.messaging.models import Subscriber
+    from porch.vault import crypto
+    from porch.vault.epochs import current_epoch_key
+    from porch.vault.models import Subject, VaultState
+
+    if Subscriber.objects.count() >= SUBSCRIBERS:
+        return Organisation.objects.get(name="Bench org"), Zone.objects.get(name="Bench zone")
+    with transaction.atomic():
+        coalition = Coalition.objects.create(name="Bench coalition", hotline="+1 612 555 0100")
+        region = Region.objects.create(coalition=coalition, name="Bench region")
+        zone = Zone.objects.create(region=region, name="Bench zone")
+        org = Organisation.objects.create(coalition=coalition, name="Bench org")
+        user = User.objects.create_user(
+            handle="bench-coordinator", status="active", trust_level=TrustLevel.COORDINATOR
+        )
+        Membership.objects.create(user=user, organisation=org, role=Role.COORDINATOR)
+        state = VaultState.locked()
+        epoch, epoch_key = current_epoch_key(state)
+    step = 10_000
+    for start in range(0, SUBSCRIBERS, step):
+        with transaction.atomic():
+            subjects = []
+            for _ in range(step):
+                subject = Subject(kind="subscriber", organisation=org, epoch=epoch)
+                data_key = crypto.new_key()
+                subject.wrapped_key = crypto.wrap_key(
+                    epoch_key, data_key, subject=subject.code, epoch=epoch
+                )
+                subject.__dict__["_data_key"] = data_key
+                subjects.append(subject)
+            Subject.objects.bulk_create(subjects)
+            subscribers = []
+            for offset, subject in enumerate(subjects):
+                number = f"+1612{2000000 + start + offset:07d}"
+                subscribers.append(
+                    Subscriber(
+                        subject=subject,
+                        organisation=org,
+                        address=number,
+                        address_hash=address_hash(number),
+                        language=LANGUAGES[(start + offset) % 4],
+                        source=Subscriber.Source.WEB_FORM,
+                        state=Subscriber.State.ACTIVE,
+                    )
+                )
+            Subscriber.objects.bulk_create(subscribers)
+            through = Subscriber.zones.through
+            through.objects.bulk_create(
+                [through(subscriber_id=s.pk, zone_id=zone.pk) for s in subscribers]
+            )
+        print(f"  seeded {start + step:,} subscribers", flush=True)
+    return org, zone
+
+
+def clear_outbox():
+    from porch.messaging.models import Broadcast, ChannelPace, OutboxMessage
+
+    OutboxMessage.objects.all().delete()
+    Broadcast.objects.all().delete()
+    ChannelPace.objects.all().delete()
+
+
+def bench_enqueue(org, zone) -> list[float]:
+    from porch.messaging import actions
+
+    runs = []
+    for _ in range(3):
+        clear_outbox()
+        started = time.perf_counter()
+        broadcast = actions.do_broadcast(
+            [zone], "alert", advice="stay_inside", organisation=org, actor=None
+        )
+        runs.append(time.perf_counter() - started)
+        assert broadcast.messages.count() == SUBSCRIBERS
+    return runs
+
+
+class NoopChannel:
+    """Accepts everything at once: what is left is Porch's own work."""
+
+    kind = "noop"
+    segments_per_second = 0
+    daily_segment_cap = 0
+    replies_inline = False
+
+    def send_many(self, messages):
+        from porch.messaging.channels.base import sent
+
+        return [sent() for _ in messages]
+
+    def close(self):
+        pass
+
+
+def bench_claim_and_mark() -> tuple[float, int]:
+    from porch.messaging import channels, sender
+    from porch.messaging.models import OutboxMessage
+
+    OutboxMessage.objects.update(channel="noop")
+    original = channels.get_channel
+
+    def get_channel(kind, **kwargs):
+        return NoopChannel() if kind == "noop" else original(kind, **kwargs)
+
+    channels.get_channel = get_channel
+    try:
+        started = time.perf_counter()
+        done = 0
+        while True:
+            result = sender.run_pass("bench", batch=2000)
+            if not result.claimed:
+                break
+            done += result.sent
+        elapsed = time.perf_counter() - started
+    finally:
+        channels.get_channel = original
+    assert OutboxMessage.objects.filter(state="sent").count() == SUBSCRIBERS
+    return elapsed, done
+
+
+def bench_http(org, zone) -> tuple[float, int]:
+    from django.conf import settings
+
+    from porch.messaging import actions, sender
+    from porch.messaging.models import OutboxMessage, Subscriber
+    from porch.messaging.tests.fakes import TwilioFake
+
+    clear_outbox()
+    fake = TwilioFake()
+    settings.PORCH_SMS_CHANNEL = "twilio"
+    settings.PORCH_TWILIO_ACCOUNT_SID = fake.account_sid
+    settings.PORCH_TWILIO_AUTH_TOKEN = fake.auth_token
+    settings.PORCH_TWILIO_FROM = fake.from_number
+    settings.PORCH_TWILIO_BASE_URL = fake.url
+    settings.PORCH_SMS_SEGMENTS_PER_SECOND = 0
+    # Only the first 5,000 subscribers stay in the zone for this run.
+    keep = list(Subscriber.objects.order_by("pk").values_list("pk", flat=True)[:HTTP_MESSAGES])
+    Subscriber.objects.exclude(pk__in=keep).update(state=Subscriber.State.STOPPED)
+    try:
+        actions.do_broadcast([zone], "alert", advice="stay_inside", organisation=org, actor=None)
+        started = time.perf_counter()
+        while sender.run_pass("bench", batch=1000).claimed:
+            pass
+        elapsed = time.perf_counter() - started
+    finally:
+        Subscriber.objects.update(state=Subscriber.State.ACTIVE)
+        fake.stop()
+    sent = OutboxMessage.objects.filter(state="sent").count()
+    assert len(fake.received) == sent == HTTP_MESSAGES, (len(fake.received), sent)
+    return elapsed, sent
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    print(f"database: {connection.vendor}", flush=True)
+    org, zone = seed()
+    runs = bench_enqueue(org, zone)
+    print(
+        f"enqueue {SUBSCRIBERS:,}: median {statistics.median(runs):.2f} s "
+        f"(runs {', '.join(f'{r:.2f}' for r in runs)})",
+        flush=True,
+    )
+    elapsed, done = bench_claim_and_mark()
+    print(f"claim-and-mark (no-op channel): {done:,} in {elapsed:.2f} s = {done / elapsed:,.0f}/s")
+    elapsed, sent = bench_http(org, zone)
+    print(f"HTTP to the Twilio fake: {sent:,} in {elapsed:.2f} s = {sent / elapsed:,.0f}/s")
+    print(f"load average: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
