@@ -191,3 +191,19 @@ def test_it_lists_my_shifts_on_my_page(people, signed_in, drop_off, pick_up):
     assert response.status_code == 200
     assert [s.shift.slot for s in response.context["signups"]] == [drop_off, pick_up]
     assert "Maple and 5th" in response.content.decode()
+
+
+def test_it_returns_a_locked_members_places(people, drop_off, django_capture_on_commit_callbacks):
+    from porch.accounts.actions import do_lock_account
+    from porch.volunteers import actions
+
+    signup = actions.do_sign_up(
+        drop_off, datetime.date(2026, 3, 3), volunteer=people.pat, actor=people.pat
+    )
+    swap = actions.do_offer_swap(signup, to_volunteer=people.quinn, actor=people.pat)
+    with django_capture_on_commit_callbacks(execute=True):
+        do_lock_account(people.pat, actor=people.ana)
+    signup.refresh_from_db()
+    swap.refresh_from_db()
+    assert (signup.state, swap.state) == ("cancelled", "withdrawn")
+    assert Shift.objects.get().filled == 0
