@@ -10,7 +10,7 @@ its own team), 30,000 active patrol volunteers, this week's shifts filled with
 0–4 people each, and eight past weeks of shifts and sign-ups (about 7,000) around
 the week queried. Timed: the whole request
 GET /volunteers/orgs/<code>/coverage/ through Django's middleware, access,
-the two coverage queries and template rendering (server time, in-process,
+the three coverage queries and template rendering (server time, in-process,
 no network), median and worst of 30 after 3 warm-ups; and the query count.
 """
 
