@@ -164,3 +164,19 @@ def test_it_turns_missing_keys_into_a_503_page_and_writes_nothing(cast, vault_di
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM vault_sealedrecord")
         assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.django_db
+def test_it_makes_subjects_in_bulk_each_with_its_own_key():
+    from porch.vault.epochs import new_subjects
+
+    made = new_subjects("household", 50, data_class="address")
+    records = SealedRecord.objects.bulk_create(
+        SealedRecord(subject=s, label="x", text=f"CANARY-{i}") for i, s in enumerate(made)
+    )
+    assert len({s.data_key() for s in made}) == 50
+    assert set(Subject.objects.values_list("epoch", flat=True)) == {1}
+    fresh = {r.pk: r.text for r in SealedRecord.objects.filter(pk__in=[r.pk for r in records])}
+    assert sorted(fresh.values()) == sorted(f"CANARY-{i}" for i in range(50))
+    rotate(force=True)
+    assert SealedRecord.objects.get(pk=records[7].pk).text == "CANARY-7"
