@@ -374,7 +374,7 @@ def _take_place(shift: Shift, slot: Slot) -> None:
         raise ValidationError(_("This shift is full. Choose another day or slot."), code="full")
 
 
-def _release(signup: SignUp, state: str) -> None:
+def _release(signup: SignUp, state) -> None:
     SignUp.objects.filter(pk=signup.pk).update(state=state)
     Shift.objects.filter(pk=signup.shift_id, filled__gt=0).update(filled=F("filled") - 1)
     signup.state = state
@@ -536,7 +536,7 @@ def do_accept_swap(swap: Swap, *, actor) -> SignUp:
     return taken
 
 
-def _close_swap(swap: Swap, state: str, *, actor, allowed_pk: int) -> None:
+def _close_swap(swap: Swap, state, *, actor, allowed_pk: int) -> None:
     if actor.pk != allowed_pk:
         raise PermissionDenied
     with transaction.atomic():
