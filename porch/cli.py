@@ -6,6 +6,7 @@ porch worker       background tasks and periodic jobs
 porch migrate      apply database migrations
 porch bootstrap    first coalition and its first admin
 porch manage ...   any Django management command
+porch import-addresses FILE   load the city's address points (OpenAddresses CSV)
 porch bench-routing FILE --time-limit S [--seed N] [--solution SOL]
                    solve a Solomon/VRPLIB VRPTW instance (no Django needed)
 """
@@ -146,6 +147,7 @@ COMMANDS = {
     "bootstrap": cmd_bootstrap,
     "manage": cmd_manage,
     "bench-routing": cmd_bench_routing,
+    "import-addresses": lambda args: cmd_manage(["import_addresses", *args]),
 }
 
 

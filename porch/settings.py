@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "porch.messaging",
     "porch.volunteers",
     "porch.campaigns",
+    "porch.aid",
     "porch.api",
 ]
 

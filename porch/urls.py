@@ -8,6 +8,7 @@ urlpatterns = [
     path("messaging/", include("porch.messaging.urls")),
     path("volunteers/", include("porch.volunteers.urls")),
     path("campaigns/", include("porch.campaigns.urls")),
+    path("aid/", include("porch.aid.urls")),
     path("public/", include("porch.campaigns.public_urls")),
     path("api/v1/", include("porch.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

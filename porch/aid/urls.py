@@ -1,0 +1,28 @@
+from django.urls import path
+
+from porch.aid import views
+
+app_name = "aid"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("orgs/<str:code>/requests/new/", views.request_create, name="request-create"),
+    path(
+        "orgs/<str:code>/requests/partner/", views.intermediary_create, name="intermediary-create"
+    ),
+    path("orgs/<str:code>/hubs/new/", views.hub_create, name="hub-create"),
+    path("orgs/<str:code>/plan/", views.plan, name="plan"),
+    path("orgs/<str:code>/plan/publish/", views.publish, name="publish"),
+    path("requests/<str:code>/", views.request_detail, name="request"),
+    path("requests/<str:code>/no-answer/", views.request_no_answer, name="request-no-answer"),
+    path("requests/<str:code>/confirm/", views.request_confirm, name="request-confirm"),
+    path("requests/<str:code>/close/", views.request_close, name="request-close"),
+    path("runs/<str:code>/", views.run_detail, name="run"),
+    path("runs/<str:code>/claim/", views.run_claim, name="run-claim"),
+    path("runs/<str:code>/dispatch/", views.run_dispatch, name="run-dispatch"),
+    path("runs/<str:code>/complete/", views.run_complete, name="run-complete"),
+    path("runs/<str:code>/sheet/", views.run_sheet, name="run-sheet"),
+    path("runs/<str:code>/corners/", views.run_corners, name="run-corners"),
+    path("runs/<str:code>/stops/<str:stop>/deliver/", views.stop_deliver, name="stop-deliver"),
+    path("runs/<str:code>/stops/<str:stop>/fail/", views.stop_fail, name="stop-fail"),
+]
