@@ -138,3 +138,20 @@ def test_it_reports_the_last_purge_on_healthz_and_fails_when_it_is_overdue():
         response = Client().get("/healthz")
         assert response.status_code == 503
         assert response.json()["purge"]["status"] == "overdue"
+
+
+@pytest.mark.django_db
+def test_it_shreds_by_primary_key_following_every_relation_django_would(cast):
+    from porch.accounts.models import TOTPDevice, User
+
+    cast.ben.phone = "CANARY-612-555-0100"
+    cast.ben.save()
+    TOTPDevice.objects.create(user=cast.ben, seed="JBSWY3DPEHPK3PXP", confirmed=True)
+    profile = User.objects.get(pk=cast.ben.pk).profile
+    record = SealedRecord.objects.create(subject=profile, label="x", text="CANARY")
+    shred(profile)
+    ben = User.objects.get(pk=cast.ben.pk)
+    assert ben.profile_id is None and ben.phone is None  # SET_NULL, and the shredder
+    assert not TOTPDevice.objects.filter(user=ben).exists()  # CASCADE
+    assert not SealedRecord.objects.filter(pk=record.pk).exists()  # CASCADE
+    assert User.objects.filter(pk=ben.pk).exists()

@@ -20,7 +20,9 @@ from porch.vault.tests.forensics import Drill
 SEED = 20240613
 
 
-def harness(tmp_path, kills: int) -> None:
+def harness(tmp_path, kills: int) -> dict:
+    """Returns what the soak records in docs/benchmarks.md."""
+    started = time.monotonic()
     rng = random.Random(SEED)
     env = {
         "PORCH_VAR_DIR": str(tmp_path / "var"),
@@ -54,11 +56,13 @@ def harness(tmp_path, kills: int) -> None:
 
     database = tmp_path / "var" / "porch.sqlite3"
     with sqlite3.connect(database) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    assert integrity == "ok"
     final = Drill(env, log)
     try:
         final.ask("purge")
-        assert final.ask("verify " + json.dumps(acked)) == "0"
+        lost = int(final.ask("verify " + json.dumps(acked)))
+        assert lost == 0
         records, subjects = final.ask("count").split()
         # A row committed just before its "ack" was printed may exist unacknowledged.
         assert int(records) == int(subjects) >= len(acked)
@@ -72,6 +76,15 @@ def harness(tmp_path, kills: int) -> None:
         f"epoch-{current:06d}.key"
     ]
     assert len(acked) > 0
+    return {
+        "kills": kills,
+        "writer_kills": (kills + 1) // 2,
+        "purger_kills": kills // 2,
+        "acknowledged": len(acked),
+        "lost": lost,
+        "integrity_check": integrity,
+        "seconds": round(time.monotonic() - started, 1),
+    }
 
 
 def test_it_loses_no_acknowledged_row_and_converges_after_20_kills(tmp_path):
@@ -82,4 +95,5 @@ def test_it_loses_no_acknowledged_row_and_converges_after_20_kills(tmp_path):
 def test_it_survives_the_soak_of_at_least_100_kills(tmp_path):
     if os.environ.get("PORCH_SOAK") != "1":
         pytest.skip("the soak runs with PORCH_SOAK=1 (make soak)")
-    harness(tmp_path, kills=int(os.environ.get("PORCH_SOAK_KILLS", "120")))
+    stats = harness(tmp_path, kills=int(os.environ.get("PORCH_SOAK_KILLS", "120")))
+    print("vault soak:", json.dumps(stats))  # shown with -s / -rP, for docs/benchmarks.md
