@@ -57,9 +57,7 @@ class BroadcastForm(forms.Form):
         label=_("Message"),
         choices=[(key, catalogue.KEY_LABELS[key]) for key in catalogue.BROADCAST_KEYS],
     )
-    advice = forms.ChoiceField(
-        label=_("What to do"), choices=list(catalogue.ADVICE_LABELS.items())
-    )
+    advice = forms.ChoiceField(label=_("What to do"), choices=list(catalogue.ADVICE_LABELS.items()))
 
     def __init__(self, *args, zones, **kwargs):
         super().__init__(*args, **kwargs)
