@@ -17,7 +17,8 @@ def orgs():
     return {"own": lambda w: {"code": w.org_a.code}, "other": lambda w: {"code": w.org_b.code}}
 
 
-# The schema needs no sign-in (there is no docs page: it would load a CDN); a half-signed-in session is still stopped at 2FA.
+# The schema needs no sign-in (there is no docs page: it would load a CDN);
+# a half-signed-in session is still stopped at 2FA.
 OPEN = table("ok", unverified="401")
 SEES_A = api("404", members_a="ok", coalition_admin="ok")
 SEES_B = api("404", other_org="ok", coalition_admin="ok")
