@@ -66,6 +66,12 @@ def test_it_passes_check_deploy_in_production(tmp_path):
             "PORCH_SECRET_KEY": "x" * 30 + "-production-secret-for-the-check-only-0123456789",
             "PORCH_ALLOWED_HOSTS": "porch.example.org",
             "PORCH_VAR_DIR": str(tmp_path),
+            # A production instance sends texts through a real gateway.
+            "PORCH_SMS_CHANNEL": "twilio",
+            "PORCH_TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+            "PORCH_TWILIO_AUTH_TOKEN": "t" * 32,
+            "PORCH_TWILIO_FROM": "+16125550100",
+            "PORCH_PUBLIC_URL": "https://porch.example.org",
         },
         "manage",
         "check",
@@ -74,6 +80,24 @@ def test_it_passes_check_deploy_in_production(tmp_path):
         "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_warns_in_production_when_texts_would_only_be_printed(tmp_path):
+    result = run_porch(
+        {
+            "PORCH_ENV": "production",
+            "PORCH_SECRET_KEY": "x" * 30 + "-production-secret-for-the-check-only-0123456789",
+            "PORCH_ALLOWED_HOSTS": "porch.example.org",
+            "PORCH_VAR_DIR": str(tmp_path),
+        },
+        "manage",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode != 0
+    assert "porch.messaging.W004" in result.stdout + result.stderr
 
 
 def test_it_refuses_production_without_a_secret_key(tmp_path):
