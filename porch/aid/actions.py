@@ -415,7 +415,7 @@ def do_plan_day(
         DeliveryRun.objects.filter(
             organisation=organisation, day=day, status=DeliveryRun.Status.DRAFT
         ).delete()
-        requests = list(plannable_requests(organisation).select_for_update())
+        requests = list(plannable_requests(organisation).select_for_update(of=("self",)))
         stops = []
         for request in requests:
             point = request.point
