@@ -40,6 +40,7 @@ def harness(tmp_path, kills: int) -> dict:
     for round_ in range(kills):
         victim = "writer" if round_ % 2 == 0 else "purger 2"
         drill = Drill(env, log)
+        drill.ask("count")  # Django is set up: the kill lands mid-work, not mid-import
         drill.send(victim)
         deadline = time.monotonic() + rng.uniform(0.05, 0.6)
         while time.monotonic() < deadline:
