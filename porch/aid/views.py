@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -284,7 +285,10 @@ def publish(request, code):
         count = actions.do_publish_runs(org, day, actor=request.user)
     except ValidationError as error:
         return _problem(request, error, back)
-    messages.success(request, _("%(count)s runs are open to drivers.") % {"count": count})
+    text = ngettext(
+        "%(count)s run is open to drivers.", "%(count)s runs are open to drivers.", count
+    )
+    messages.success(request, text % {"count": count})
     return redirect(f"{back}?day={day}")
 
 
