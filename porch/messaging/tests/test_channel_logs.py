@@ -32,8 +32,15 @@ def _assert_clean(caplog, capsys=None):
 
 @pytest.fixture
 def everything(caplog):
+    # Another test may have re-run the logging configuration, whose
+    # disable_existing_loggers switches off loggers that already existed.
+    channel_logger = logging.getLogger("porch.messaging.channels")
+    was = channel_logger.disabled, channel_logger.propagate
+    channel_logger.disabled, channel_logger.propagate = False, True
     caplog.set_level(logging.DEBUG)
-    return caplog
+    caplog.set_level(logging.DEBUG, logger="porch.messaging.channels")
+    yield caplog
+    channel_logger.disabled, channel_logger.propagate = was
 
 
 def test_it_logs_no_text_or_number_from_twilio(everything, twilio_fake, settings):
