@@ -19,11 +19,14 @@ from django.utils.translation import gettext as _
 from porch.campaigns.models import SERVED_LANGUAGES, Campaign, Listing, Pledge, PledgeWindow
 from porch.coalition import actions as coalition_actions
 from porch.core import audit
+from porch.core.languages import LANGUAGES
 from porch.vault import erasure
 from porch.vault.epochs import new_subject
 from porch.vault.models import Subject
 
 CONTACT_KIND = "pledge_contact"
+# Updates go out in the pledge page's language, English if it was none of ours.
+FALLBACK_LANGUAGE = "en"
 # Pledges one campaign accepts per minute, from everyone together.
 DEFAULT_PLEDGES_PER_MINUTE = 60
 
@@ -213,7 +216,7 @@ def purge_ended_contacts() -> int:
 
 def forget_contact(subject: Subject) -> None:
     """Shredder for pledge contacts: blank the sealed column with the key."""
-    Pledge.objects.filter(subject=subject).update(contact=None, contact_kind="")
+    Pledge.objects.filter(subject=subject).update(contact=None, contact_kind="", language="")
 
 
 # ---- Pledges ----------------------------------------------------------------------------------
@@ -231,9 +234,17 @@ def _take_a_place(campaign: Campaign) -> None:
 
 
 def do_make_pledge(
-    campaign: Campaign, *, kind: str, zone=None, contact_kind: str = "", contact: str = "", actor
+    campaign: Campaign,
+    *,
+    kind: str,
+    zone=None,
+    contact_kind: str = "",
+    contact: str = "",
+    language: str = FALLBACK_LANGUAGE,
+    actor,
 ) -> Pledge:
-    """An anonymous pledge. `contact` (already normalised by the form) is sealed."""
+    """An anonymous pledge. `contact` (already normalised by the form) is sealed;
+    `language` is kept only with a contact, for the updates sent to it."""
     if kind not in Pledge.Kind.values:
         raise ValidationError({"kind": [_("Choose what you pledge.")]})
     contact = (contact or "").strip()
@@ -241,6 +252,8 @@ def do_make_pledge(
         raise ValidationError(
             {"contact": [_("Give a phone number or an e-mail address, or neither.")]}
         )
+    if contact and language not in dict(LANGUAGES):
+        raise ValidationError({"language": [_("Choose one of the languages offered.")]})
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if not campaign.is_open():
@@ -256,6 +269,7 @@ def do_make_pledge(
             )
             pledge.contact_kind = contact_kind
             pledge.contact = contact
+            pledge.language = language
         pledge.full_clean(exclude=["contact", "subject"])
         pledge.save()
         audit.record(actor, "pledge.made", obj=pledge, organisation=campaign.organisation)

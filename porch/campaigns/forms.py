@@ -171,5 +171,15 @@ class PledgeForm(forms.Form):
         return data
 
 
+def pledge_language(code: str | None) -> str:
+    """The page's language as one Porch sends in ("es-mx" → "es"), else English."""
+    known = dict(LANGUAGES)
+    code = (code or "").lower()
+    if code in known:
+        return code
+    base = code.split("-")[0]
+    return base if base in known else "en"
+
+
 def language_codes() -> list[str]:
     return [code for code, _name in LANGUAGES]

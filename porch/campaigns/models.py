@@ -12,6 +12,8 @@ Design note. Everything here faces the public, so it keeps almost nothing:
   the vault under its own subject, expires when the campaign ends (retention
   class "pledge_contact") and is shredded by the purge or at once when an
   organiser ends the campaign.
+- A pledge that leaves a contact also keeps the language of the page it was
+  made on, so that updates reach the pledger in it; it goes with the contact.
 - PledgeWindow counts pledges per campaign per minute to throttle the public
   form without knowing anything about who is pledging (R25).
 """
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from porch.core.codes import new_code
+from porch.core.languages import LANGUAGES
 from porch.core.sensitivity import CRITICAL, INTERNAL, PUBLIC
 from porch.vault.fields import EncryptedTextField
 
@@ -173,6 +176,7 @@ class Pledge(models.Model):
         "contact_kind": INTERNAL,
         "contact": CRITICAL,
         "subject": INTERNAL,
+        "language": INTERNAL,
     }
 
     code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
@@ -188,6 +192,10 @@ class Pledge(models.Model):
     subject = models.ForeignKey(
         "vault.Subject", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The language updates go out in: the page's language when the pledger left
+    # a contact, blank otherwise (an anonymous pledge needs none), and blanked
+    # with the contact when it is shredded.
+    language = models.CharField(max_length=8, choices=LANGUAGES, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["campaign", "kind"])]

@@ -26,6 +26,7 @@ from porch.campaigns.forms import (
     DashboardForm,
     ListingForm,
     PledgeForm,
+    pledge_language,
 )
 from porch.campaigns.models import Campaign, Pledge
 from porch.coalition import access as coalition_access
@@ -329,6 +330,7 @@ def public_pledge(request, code):
                 zone=data["zone"],
                 contact_kind=data["contact_kind"],
                 contact=data["contact"],
+                language=pledge_language(getattr(request, "LANGUAGE_CODE", "")),
                 actor=None,
             )
         except actions.PledgeThrottled:

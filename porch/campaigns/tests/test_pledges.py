@@ -4,11 +4,13 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from porch.campaigns import actions
+from porch.campaigns.forms import pledge_language
 from porch.campaigns.models import Campaign, Pledge, PledgeWindow
 from porch.vault import erasure
 from porch.vault.models import Subject
@@ -56,6 +58,36 @@ def test_it_seals_the_contact_for_updates(client, cast, strike):
         datetime.datetime.combine(strike.ends_on + datetime.timedelta(days=1), datetime.time.min)
     )
     assert pledge.subject.expires_at == expected
+
+
+@pytest.mark.parametrize("language", ["es", "so", "hmn"])
+def test_it_keeps_the_pages_language_with_a_contact(client, strike, language):
+    # The pledge page's language is the one updates will go out in.
+    client.cookies["django_language"] = language
+    response = _pledge(client, strike, contact_kind="email", contact=EMAIL)
+    assert response.status_code == 302
+    assert Pledge.objects.get().language == language
+
+
+def test_it_keeps_no_language_without_a_contact(client, strike):
+    client.cookies["django_language"] = "so"
+    assert _pledge(client, strike).status_code == 302
+    assert Pledge.objects.get().language == ""
+
+
+def test_it_refuses_an_unknown_language_for_updates(strike):
+    with pytest.raises(ValidationError):
+        actions.do_make_pledge(
+            strike, kind="worker", contact_kind="email", contact=EMAIL, language="xx", actor=None
+        )
+    assert not Pledge.objects.exists() and not Subject.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "code, expected", [("es", "es"), ("es-mx", "es"), ("HMN", "hmn"), ("fr", "en"), ("", "en")]
+)
+def test_pledge_language_maps_the_page_language_to_one_porch_sends_in(code, expected):
+    assert pledge_language(code) == expected
 
 
 def test_it_normalises_a_phone_number(client, cast, strike):
@@ -132,11 +164,17 @@ def test_it_refuses_get_on_the_pledge_url(client, strike):
 
 
 def test_ending_a_campaign_erases_every_contact_at_once(cast, signed_in, strike):
-    actions.do_make_pledge(strike, kind="worker", contact_kind="email", contact=EMAIL, actor=None)
+    actions.do_make_pledge(
+        strike, kind="worker", contact_kind="email", contact=EMAIL, language="so", actor=None
+    )
     actions.do_make_pledge(strike, kind="worker", actor=None)
+    assert sorted(Pledge.objects.values_list("language", flat=True)) == ["", "so"]
     signed_in(cast.ana).post(f"/campaigns/{strike.code}/end/")
     assert not Subject.objects.exists()
-    assert list(Pledge.objects.values_list("contact", "contact_kind")) == [(None, ""), (None, "")]
+    assert list(Pledge.objects.values_list("contact", "contact_kind", "language")) == [
+        (None, "", ""),
+        (None, "", ""),
+    ]
     strike.refresh_from_db()
     assert strike.contacts_erased_on == timezone.localdate()
     assert Pledge.objects.count() == 2  # the counts stay
