@@ -30,17 +30,10 @@ from porch.aid.forms import (
     RequestForm,
 )
 from porch.aid.models import AidRequest, DeliveryRun
+from porch.core.forms import add_errors
 from porch.core.pdf import pdf_response, render_pdf
 
 GET_POST = ["GET", "POST"]
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _form_page(request, form, *, title, submit, status=200, **context):
@@ -102,7 +95,7 @@ def request_create(request, code):
                 actor=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             return _form_page(request, form, title=title, submit=submit, status=400)
         messages.success(request, _("Request saved. Tell the household its code."))
         return redirect("aid:request", code=created.code)
@@ -129,7 +122,7 @@ def intermediary_create(request, code):
                 actor=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             return _form_page(request, form, title=title, submit=submit, status=400)
         return redirect("aid:request", code=created.code)
     return _form_page(request, form, title=title, submit=submit, organisation=org)
@@ -191,7 +184,7 @@ def request_confirm(request, code):
                 found, address=data["address"], lat=data["lat"], lon=data["lon"], actor=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             return _form_page(request, form, title=title, submit=submit, status=400, **context)
         messages.success(request, _("Confirmed. The address is sealed until delivery."))
         return redirect("aid:request", code=found.code)
@@ -228,7 +221,7 @@ def hub_create(request, code):
         try:
             actions.do_create_hub(org, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
             return _form_page(request, form, title=title, submit=submit, status=400)
         return redirect("aid:plan", code=org.code)
     return _form_page(request, form, title=title, submit=submit, organisation=org)
@@ -267,7 +260,7 @@ def plan(request, code):
     try:
         actions.do_plan_day(org, actor=request.user, **data)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_errors(form, error)
         return _plan_page(request, org, form, day=data["day"], status=400)
     return redirect(reverse("aid:plan", kwargs={"code": org.code}) + f"?day={data['day']}")
 

@@ -30,17 +30,10 @@ from porch.campaigns.forms import (
 )
 from porch.campaigns.models import Campaign, Pledge
 from porch.coalition import access as coalition_access
+from porch.core.forms import add_errors
 from porch.core.languages import LANGUAGES
 
 GET_POST = ["GET", "POST"]
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _form_page(request, form, *, title, submit, status=200, **context):
@@ -112,7 +105,7 @@ def listing_edit(request, code):
         try:
             actions.do_update_listing(organisation, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The public listing was saved."))
             return redirect("campaigns:listing-edit", code=organisation.code)
@@ -172,7 +165,7 @@ def campaign_create(request):
                 coalition_access.current_coalition(), **form.cleaned_data, actor=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The campaign was created as a draft."))
             return redirect("campaigns:campaign", code=campaign.code)
@@ -216,7 +209,7 @@ def campaign_edit(request, code):
         try:
             actions.do_update_campaign(campaign, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The campaign was saved."))
             return redirect("campaigns:campaign", code=campaign.code)
@@ -339,7 +332,7 @@ def public_pledge(request, code):
             )
             return _public_campaign_page(request, campaign, failed=form, status=429)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             return redirect("public:thanks", code=campaign.code)
     return _public_campaign_page(request, campaign, failed=form, status=400)

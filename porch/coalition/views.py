@@ -28,16 +28,9 @@ from porch.coalition.forms import (
     TeamForm,
     ZoneForm,
 )
+from porch.core.forms import add_errors
 
 GET_POST = ["GET", "POST"]
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _form_page(request, form, *, title, submit, status=200, **context):
@@ -95,7 +88,7 @@ def organisation_edit(request, code):
         try:
             actions.do_update_organisation(org, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The organisation was saved."))
             return redirect("coalition:organisation", code=org.code)
@@ -127,7 +120,7 @@ def invitation_create(request, code):
                 actor=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             # Shown once, in this response only; the token is stored as a hash.
             link = request.build_absolute_uri(f"/join/{token}/")
@@ -171,7 +164,7 @@ def team_create(request, code):
         try:
             team = actions.do_create_team(org, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The team was created."))
             return redirect("coalition:team", code=team.code)
@@ -214,7 +207,7 @@ def team_edit(request, code):
         try:
             actions.do_update_team(team, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The team was saved."))
             return redirect("coalition:team", code=team.code)
@@ -264,7 +257,7 @@ def role_grant(request, code):
                 actor=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             if membership.status == membership.Status.AWAITING_APPROVAL:
                 messages.success(request, _("The role now waits for a second admin to approve."))
@@ -335,7 +328,7 @@ def zone_create(request):
                 data["region"], name=data["name"], outline=data["outline"], actor=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The zone was created."))
             return redirect("coalition:zones")
@@ -355,7 +348,7 @@ def zone_edit(request, code):
         try:
             actions.do_update_zone(zone, **data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The zone was saved."))
             return redirect("coalition:zones")
@@ -379,7 +372,7 @@ def region_create(request):
         try:
             actions.do_create_region(coalition, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The region was created."))
             return redirect("coalition:zones")
@@ -397,7 +390,7 @@ def region_edit(request, code):
         try:
             actions.do_update_region(region, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The region was saved."))
             return redirect("coalition:zones")
@@ -419,7 +412,7 @@ def coalition_settings(request):
         try:
             actions.do_update_coalition(coalition, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The coalition settings were saved."))
             return redirect("coalition:index")
@@ -465,7 +458,7 @@ def referral_create(request):
                 actor=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The referral was sent."))
             return redirect("coalition:referral", code=referral.code)

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from porch.coalition import access as coalition_access
+from porch.core.forms import add_errors
 from porch.messaging import access, actions, catalogue, keywords
 from porch.messaging.forms import (
     BroadcastForm,
@@ -35,14 +36,6 @@ GET_POST = ["GET", "POST"]
 def _posted(request):
     # An empty POST is still a submission: it binds, fails and answers 400.
     return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # ---- Public: subscribe ------------------------------------------------------------
@@ -65,7 +58,7 @@ def subscribe(request):
                 source=Subscriber.Source.WEB_FORM,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             # The same page whether or not the number was known (no enumeration).
             return render(request, "messaging/subscribe_done.html", {"medium": data["medium"]})
@@ -117,7 +110,7 @@ def subscriber_add(request, code):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Added. They will get a text asking them to reply YES."))
             return redirect("messaging:subscribers", code=subscriber_list.code)
@@ -158,7 +151,7 @@ def broadcast_new(request, code):
                     actor=request.user,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("The broadcast is on its way."))
                 return redirect("messaging:broadcast", code=broadcast.code)
@@ -258,7 +251,7 @@ def template_edit(request, key, language):
         try:
             actions.do_save_template(key, language, form.cleaned_data["text"], actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The template was saved."))
             return redirect("messaging:templates")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from porch.coalition import access as coalition_access
+from porch.core.forms import add_errors
 from porch.core.pdf import pdf_response, render_pdf
 from porch.volunteers import access, actions, protocol
 from porch.volunteers.forms import (
@@ -34,14 +35,6 @@ from porch.volunteers.forms import (
 from porch.volunteers.models import Site
 
 GET_POST = ["GET", "POST"]
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _form_page(request, form, *, title, submit, status=200, **context):
@@ -98,7 +91,7 @@ def site_create(request, code):
         try:
             site = actions.do_create_site(organisation, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The site was created."))
             return redirect(site)
@@ -145,7 +138,7 @@ def site_edit(request, code):
         try:
             actions.do_update_site(site, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The site was saved."))
             return redirect(site)
@@ -194,7 +187,7 @@ def slot_create(request, code):
         try:
             slot = actions.do_create_slot(site, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The slot was created."))
             return redirect(slot)
@@ -254,7 +247,7 @@ def walking_group_create(request, code):
         try:
             actions.do_add_walking_group(slot, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The walking group was added."))
             return redirect(slot)
@@ -538,7 +531,7 @@ def session_create(request, code):
                 organisation, **data, trainer=trainer, actor=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The session was created."))
             return redirect(session)
