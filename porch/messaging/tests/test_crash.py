@@ -129,17 +129,24 @@ def test_a_worker_killed_mid_broadcast_loses_nothing_and_sends_each_once(twilio_
 
 
 def test_three_workers_share_one_broadcast_without_duplicates_or_losses(twilio_fake):
-    people, _alert = broadcast_to(300)
+    from porch.core.models import WorkerHeartbeat
+
     # A lease far longer than any chunk takes on a busy machine: here no
     # worker dies, so no row may ever be taken over.
     env = worker_env(twilio_fake, rate=0, lease=60)
     workers = [start_worker(env) for _ in range(3)]
     try:
-        wait_for(all_sent(300), timeout=120, what="three workers to finish")
+        # All three are polling before the broadcast lands (claims take 200 at
+        # a time), so none can take the whole queue while the others start up.
+        wait_for(
+            lambda: WorkerHeartbeat.objects.count() >= 3, timeout=60, what="three workers to start"
+        )
+        people, _alert = broadcast_to(600)
+        wait_for(all_sent(600), timeout=120, what="three workers to finish")
     finally:
         for worker in workers:
             stop(worker)
-    assert len(twilio_fake.received) == 300  # no duplicates at all
+    assert len(twilio_fake.received) == 600  # no duplicates at all
     keys = keys_by_recipient(twilio_fake)
     assert set(keys) == {p.address for p in people}
     assert all(len(k) == 1 for k in keys.values())
