@@ -529,3 +529,76 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id}:{self.volunteer_id}"
+
+
+class WeeklyAvailability(models.Model):
+    """One window of a volunteer's usual week: weekday, local start and end.
+
+    Windows end on the day they start (end after start); a volunteer's
+    windows on one weekday never overlap (actions.do_set_weekly_availability
+    checks both and replaces the whole pattern at once)."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "volunteer": INTERNAL,
+        "weekday": SENSITIVE,
+        "start_time": SENSITIVE,
+        "end_time": SENSITIVE,
+    }
+
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_availability"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"))  # Monday = 0
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+
+    class Meta:
+        ordering = ["weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="weekly_window_in_order"
+            ),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="weekly_weekday_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}:{self.weekday}"
+
+    def weekday_label(self) -> str:
+        return str(WEEKDAY_LABELS[self.weekday])
+
+
+class AvailabilityException(models.Model):
+    """A dated change to the weekly pattern: away (all day, or between two
+    times) or available on a day the pattern does not say."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "code": INTERNAL,
+        "volunteer": INTERNAL,
+        "on_date": SENSITIVE,
+        "start_time": SENSITIVE,
+        "end_time": SENSITIVE,
+        "available": SENSITIVE,
+    }
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability_exceptions"
+    )
+    on_date = models.DateField(_("day"))
+    # Both blank: the whole day.
+    start_time = models.TimeField(_("from"), null=True, blank=True)
+    end_time = models.TimeField(_("until"), null=True, blank=True)
+    available = models.BooleanField(_("available"), default=False)
+
+    class Meta:
+        ordering = ["on_date", "start_time"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def whole_day(self) -> bool:
+        return self.start_time is None
