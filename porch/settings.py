@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "porch.volunteers",
     "porch.campaigns",
     "porch.aid",
+    "porch.response",
     "porch.api",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("volunteers/", include("porch.volunteers.urls")),
     path("campaigns/", include("porch.campaigns.urls")),
     path("aid/", include("porch.aid.urls")),
+    path("response/", include("porch.response.urls")),
     path("public/", include("porch.campaigns.public_urls")),
     path("api/v1/", include("porch.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
