@@ -15,11 +15,12 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from porch.accounts.models import User
+from porch.accounts.models import User, hash_token
 from porch.accounts.roles import ROLE_INFO, Role
 from porch.coalition.models import Membership, Organisation
 from porch.volunteers.models import (
     Attendance,
+    AvailabilityException,
     Certification,
     Shift,
     SignUp,
@@ -27,7 +28,9 @@ from porch.volunteers.models import (
     Slot,
     Swap,
     TrainingSession,
+    Volunteer,
     WalkingGroup,
+    WeeklyAvailability,
     adults_needed,
 )
 
@@ -465,3 +468,124 @@ def my_certifications(user) -> QuerySet[Certification]:
     if not _is_active(user):
         return Certification.objects.none()
     return Certification.objects.filter(volunteer=user)
+
+
+# ---- Availability ----------------------------------------------------------------------
+
+
+def my_weekly_availability(user) -> QuerySet[WeeklyAvailability]:
+    return WeeklyAvailability.objects.filter(volunteer=user)
+
+
+def my_availability_exceptions(user, *, today=None) -> QuerySet[AvailabilityException]:
+    today = today or timezone.localdate()
+    return AvailabilityException.objects.filter(volunteer=user, on_date__gte=today)
+
+
+def get_exception_for_user(user, code: str) -> AvailabilityException:
+    require_active(user)
+    try:
+        return AvailabilityException.objects.get(code=code, volunteer=user)
+    except AvailabilityException.DoesNotExist:
+        raise Http404 from None
+
+
+def _covers(start, end, lo, hi) -> bool:
+    return lo <= start and end <= hi
+
+
+def _overlaps(start, end, lo, hi) -> bool:
+    return start < hi and lo < end
+
+
+def available_on(windows, exceptions, day: datetime.date, start, end) -> bool:
+    """Whether one person's pattern and exceptions say they are free on
+    `day` from `start` to `end` (local times, same day). An away exception
+    overlapping the window wins; then an available exception covering it;
+    then the weekly pattern."""
+    todays = [e for e in exceptions if e.on_date == day]
+    for e in todays:
+        if not e.available and (e.whole_day or _overlaps(start, end, e.start_time, e.end_time)):
+            return False
+    for e in todays:
+        if e.available and (e.whole_day or _covers(start, end, e.start_time, e.end_time)):
+            return True
+    return any(
+        w.weekday == day.weekday() and _covers(start, end, w.start_time, w.end_time)
+        for w in windows
+    )
+
+
+def available_members(slot: Slot, days: list[datetime.date]) -> dict[datetime.date, list[str]]:
+    """{day: handles of the organisation's active members whose availability
+    covers the slot that day}, for coordinators filling gaps. Two queries
+    whatever the number of days or people; overnight slots match nobody
+    (a pattern window ends on the day it starts)."""
+    if not days or slot.end_time <= slot.start_time:
+        return {day: [] for day in days}
+    weekdays = {day.weekday() for day in days}
+    members = Membership.objects.filter(
+        organisation_id=slot.site.organisation_id,
+        status=Membership.Status.ACTIVE,
+        user__status=User.Status.ACTIVE,
+    ).values("user_id")
+    windows: dict[int, list] = {}
+    handles: dict[int, str] = {}
+    for w in WeeklyAvailability.objects.filter(
+        volunteer__in=members, weekday__in=weekdays
+    ).select_related("volunteer"):
+        windows.setdefault(w.volunteer_id, []).append(w)
+        handles[w.volunteer_id] = w.volunteer.handle
+    exceptions: dict[int, list] = {}
+    for e in AvailabilityException.objects.filter(
+        volunteer__in=members, on_date__in=days
+    ).select_related("volunteer"):
+        exceptions.setdefault(e.volunteer_id, []).append(e)
+        handles[e.volunteer_id] = e.volunteer.handle
+    out = {}
+    for day in days:
+        out[day] = sorted(
+            handles[pk]
+            for pk in handles
+            if available_on(
+                windows.get(pk, []), exceptions.get(pk, []), day, slot.start_time, slot.end_time
+            )
+        )
+    return out
+
+
+# ---- Calendar feed ---------------------------------------------------------------------
+
+FEED_PAST_DAYS = 30
+
+
+def has_calendar_feed(user) -> bool:
+    return Volunteer.objects.filter(user=user).exclude(calendar_token_hash="").exists()
+
+
+def user_for_feed(token: str) -> User:
+    """The active person whose feed secret this is; 404 otherwise (a revoked,
+    rotated or locked person's old address included)."""
+    token = (token or "").strip()
+    if len(token) < 32:
+        raise Http404
+    volunteer = (
+        Volunteer.objects.filter(
+            calendar_token_hash=hash_token(token), user__status=User.Status.ACTIVE
+        )
+        .select_related("user")
+        .first()
+    )
+    if volunteer is None:
+        raise Http404
+    return volunteer.user
+
+
+def feed_signups(user) -> QuerySet[SignUp]:
+    """One's own active sign-ups from 30 days back: the feed's events."""
+    since = timezone.localdate() - datetime.timedelta(days=FEED_PAST_DAYS)
+    return (
+        SignUp.objects.filter(volunteer=user, state=SignUp.State.ACTIVE, shift__date__gte=since)
+        .select_related("shift__slot__site")
+        .order_by("shift__starts_at")
+    )

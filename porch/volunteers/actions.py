@@ -9,6 +9,7 @@ Notifications are content-free and sent after commit (notify.py).
 """
 
 import datetime
+import secrets
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from porch.accounts import actions as accounts_actions
-from porch.accounts.models import User
+from porch.accounts.models import User, hash_token
 from porch.accounts.roles import Role, TrustLevel
 from porch.core import audit
 from porch.volunteers import access, notify
@@ -27,6 +28,7 @@ from porch.volunteers.models import (
     MAX_GROUP_CHILDREN,
     AgeBand,
     Attendance,
+    AvailabilityException,
     Certification,
     Course,
     Kit,
@@ -38,6 +40,7 @@ from porch.volunteers.models import (
     TrainingSession,
     Volunteer,
     WalkingGroup,
+    WeeklyAvailability,
     adults_needed,
 )
 
@@ -761,3 +764,168 @@ def release_on_lock(user, *, actor) -> None:
     )
     Volunteer.objects.filter(user=user).update(calendar_token_hash="")
     audit.record(actor, "volunteer.released_on_lock", obj=user)
+
+
+# ---- Availability ------------------------------------------------------------------
+
+MAX_WINDOWS_PER_DAY = 6
+MAX_EXCEPTION_DAYS = 366
+
+
+def parse_windows(text: str) -> list[tuple[datetime.time, datetime.time]]:
+    """ "07:00-09:00, 14:30-16:00" → [(07:00, 09:00), (14:30, 16:00)], sorted.
+
+    Refuses a malformed time, an end at or before its start and windows that
+    overlap, each with a translated message."""
+    windows = []
+    for part in (text or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        pieces = [p.strip() for p in part.replace("–", "-").split("-")]
+        if len(pieces) != 2:
+            raise ValidationError(
+                _("Write each window as two times, like 07:00-09:00 (“%(text)s”).")
+                % {"text": part[:40]}
+            )
+        try:
+            start, end = (datetime.time.fromisoformat(p) for p in pieces)
+        except ValueError:
+            raise ValidationError(
+                _("“%(text)s” is not a time window. Write it like 07:00-09:00.")
+                % {"text": part[:40]}
+            ) from None
+        if end <= start:
+            raise ValidationError(
+                _("A window must end after it starts (%(text)s).") % {"text": part[:40]}
+            )
+        windows.append((start, end))
+    return check_windows(windows)
+
+
+def check_windows(windows) -> list[tuple[datetime.time, datetime.time]]:
+    """Sorted windows of one day; refuses reversed or overlapping ones."""
+    windows = sorted(windows)
+    for start, end in windows:
+        if end <= start:
+            raise ValidationError(_("A window must end after it starts."))
+    for (_s1, end1), (start2, _e2) in zip(windows, windows[1:], strict=False):
+        if start2 < end1:
+            raise ValidationError(_("Two of these windows overlap. Join them or move one."))
+    if len(windows) > MAX_WINDOWS_PER_DAY:
+        raise ValidationError(
+            _("Give at most %(max)d windows a day.") % {"max": MAX_WINDOWS_PER_DAY}
+        )
+    return windows
+
+
+def do_set_weekly_availability(user, windows: dict, *, actor) -> int:
+    """Replace `user`'s weekly pattern with `windows` ({weekday: [(start,
+    end), …]}). Only the volunteer edits their own availability."""
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    rows = []
+    errors: dict[str, list[str]] = {}
+    for weekday, day_windows in sorted(windows.items()):
+        if weekday not in range(7):
+            raise ValidationError(_("Choose a weekday from the list."))
+        try:
+            checked = check_windows(day_windows)
+        except ValidationError as error:
+            errors[f"day_{weekday}"] = error.messages
+            continue
+        rows += [
+            WeeklyAvailability(volunteer=user, weekday=weekday, start_time=s, end_time=e)
+            for s, e in checked
+        ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _lock_volunteer(user)
+        WeeklyAvailability.objects.filter(volunteer=user).delete()
+        WeeklyAvailability.objects.bulk_create(rows)
+        # No times in the audit trail: only that the pattern changed.
+        audit.record(actor, "availability.weekly_set", obj=user)
+    return len(rows)
+
+
+def do_add_availability_exception(
+    user,
+    *,
+    on_date: datetime.date,
+    start_time: datetime.time | None = None,
+    end_time: datetime.time | None = None,
+    available: bool = False,
+    actor,
+) -> AvailabilityException:
+    """A dated exception: away (or available) all day or between two times.
+    Refuses past days, days more than a year ahead, half-given or reversed
+    times, and an overlap with another exception on that day."""
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    today = timezone.localdate()
+    if on_date < today:
+        raise ValidationError({"on_date": [_("That day has passed. Choose a day from today on.")]})
+    if on_date > today + datetime.timedelta(days=MAX_EXCEPTION_DAYS):
+        raise ValidationError({"on_date": [_("Choose a day within the next year.")]})
+    if (start_time is None) != (end_time is None):
+        raise ValidationError({"end_time": [_("Give both times, or neither for the whole day.")]})
+    if start_time is not None and end_time <= start_time:
+        raise ValidationError({"end_time": [_("The end must be after the start.")]})
+    with transaction.atomic():
+        _lock_volunteer(user)
+        for other in AvailabilityException.objects.filter(volunteer=user, on_date=on_date):
+            if (
+                other.whole_day
+                or start_time is None
+                or (start_time < other.end_time and other.start_time < end_time)
+            ):
+                raise ValidationError(
+                    _("This overlaps another exception on that day. Remove that one first."),
+                    code="duplicate",
+                )
+        exception = AvailabilityException.objects.create(
+            volunteer=user,
+            on_date=on_date,
+            start_time=start_time,
+            end_time=end_time,
+            available=available,
+        )
+        audit.record(actor, "availability.exception_added", obj=exception)
+    return exception
+
+
+def do_remove_availability_exception(exception: AvailabilityException, *, actor) -> None:
+    if actor.pk != exception.volunteer_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        audit.record(actor, "availability.exception_removed", obj=exception)
+        exception.delete()
+
+
+# ---- Calendar feed -----------------------------------------------------------------
+
+
+def do_issue_calendar_feed(user, *, actor) -> str:
+    """A new secret for `user`'s calendar feed, returned once and stored only
+    as its hash. Issuing again rotates it: the old address stops working."""
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        volunteer = _lock_volunteer(user)
+        rotated = bool(volunteer.calendar_token_hash)
+        Volunteer.objects.filter(pk=volunteer.pk).update(calendar_token_hash=hash_token(token))
+        audit.record(actor, "calendar.rotated" if rotated else "calendar.issued", obj=user)
+    return token
+
+
+def do_revoke_calendar_feed(user, *, actor) -> None:
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        volunteer = _lock_volunteer(user)
+        if not volunteer.calendar_token_hash:
+            raise ValidationError(_("You have no calendar feed to revoke."))
+        Volunteer.objects.filter(pk=volunteer.pk).update(calendar_token_hash="")
+        audit.record(actor, "calendar.revoked", obj=user)

@@ -142,3 +142,52 @@ class SessionForm(forms.Form):
 
 class AttendeeForm(forms.Form):
     handle = HandleField(label=_("Handle of the person who took part"), max_length=40)
+
+
+class WeeklyAvailabilityForm(forms.Form):
+    """One text box per weekday: "07:00-09:00, 14:30-16:00", empty for none."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number, label in enumerate(WEEKDAY_LABELS):
+            self.fields[f"day_{number}"] = forms.CharField(
+                label=label,
+                max_length=200,
+                required=False,
+                help_text=_("Like 07:00-09:00, 14:30-16:00. Leave empty if you are not free."),
+            )
+
+    def clean(self):
+        from porch.volunteers.actions import parse_windows
+
+        data = super().clean()
+        windows = {}
+        for number in range(7):
+            name = f"day_{number}"
+            if name not in data:
+                continue
+            try:
+                windows[number] = parse_windows(data[name])
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        data["windows"] = windows
+        return data
+
+
+class AvailabilityExceptionForm(forms.Form):
+    on_date = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label=_("From"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("Leave both times empty for the whole day."),
+    )
+    end_time = forms.TimeField(
+        label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    available = forms.TypedChoiceField(
+        label=_("On that day I am"),
+        choices=[("0", _("Away")), ("1", _("Available"))],
+        coerce=lambda value: value == "1",
+        initial="0",
+    )

@@ -7,6 +7,21 @@ app_name = "volunteers"
 urlpatterns = [
     path("", views.index, name="index"),
     path("counts/", views.counts, name="counts"),
+    path("availability/", views.availability, name="availability"),
+    path(
+        "availability/exceptions/new/",
+        views.availability_exception_add,
+        name="availability-exception-add",
+    ),
+    path(
+        "availability/exceptions/<str:code>/remove/",
+        views.availability_exception_remove,
+        name="availability-exception-remove",
+    ),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/issue/", views.calendar_issue, name="calendar-issue"),
+    path("calendar/revoke/", views.calendar_revoke, name="calendar-revoke"),
+    path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
     path("orgs/<str:code>/coverage/", views.coverage, name="coverage"),
     path("orgs/<str:code>/sites/new/", views.site_create, name="site-create"),
     path("orgs/<str:code>/training/", views.sessions, name="sessions"),

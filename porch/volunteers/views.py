@@ -11,8 +11,9 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,8 +23,10 @@ from porch.coalition import access as coalition_access
 from porch.core.forms import add_errors
 from porch.core.pdf import pdf_response, render_pdf
 from porch.volunteers import access, actions, protocol
+from porch.volunteers.calendar import render_feed
 from porch.volunteers.forms import (
     AttendeeForm,
+    AvailabilityExceptionForm,
     CheckInForm,
     DayForm,
     SessionForm,
@@ -31,6 +34,7 @@ from porch.volunteers.forms import (
     SlotForm,
     SwapForm,
     WalkingGroupForm,
+    WeeklyAvailabilityForm,
 )
 from porch.volunteers.models import Site
 
@@ -215,14 +219,20 @@ def slot(request, code):
         .values_list("shift__date", flat=True)
     )
     days = []
-    for day in access.upcoming_dates(slot):
+    dates = access.upcoming_dates(slot)
+    free = access.available_members(slot, dates) if coordinator else {}
+    for day in dates:
         shift = shifts.get(day)
+        roster = access.roster(shift) if coordinator else None
+        taken = {s.volunteer.handle for s in roster} if roster is not None else set()
         days.append(
             {
                 "day": day,
                 "filled": shift.filled if shift else 0,
                 "mine": day in mine,
-                "roster": access.roster(shift) if coordinator else None,
+                "roster": roster,
+                # Free that day by their availability, not signed up yet.
+                "available": [h for h in free.get(day, []) if h not in taken],
             }
         )
     groups = list(access.walking_groups_of(slot))
@@ -608,3 +618,128 @@ def session_vouch(request, code):
         _("You vouched for %(count)d attendees waiting for vouches.") % {"count": given},
     )
     return redirect(session)
+
+
+# ---- Availability -----------------------------------------------------------------------
+
+
+def _time_text(windows) -> str:
+    return ", ".join(f"{w.start_time:%H:%M}-{w.end_time:%H:%M}" for w in windows)
+
+
+def _render_availability(request, *, status=200, weekly_form=None, exception_form=None):
+    user = request.user
+    if weekly_form is None:
+        by_day: dict[int, list] = {}
+        for window in access.my_weekly_availability(user):
+            by_day.setdefault(window.weekday, []).append(window)
+        weekly_form = WeeklyAvailabilityForm(
+            initial={f"day_{d}": _time_text(ws) for d, ws in by_day.items()}
+        )
+    context = {
+        "weekly_form": weekly_form,
+        "exception_form": exception_form or AvailabilityExceptionForm(),
+        "exceptions": access.my_availability_exceptions(user),
+    }
+    return render(request, "volunteers/availability.html", context, status=status)
+
+
+@require_http_methods(GET_POST)
+@login_required
+def availability(request):
+    access.require_active(request.user)
+    if request.method != "POST":
+        return _render_availability(request)
+    form = WeeklyAvailabilityForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_set_weekly_availability(
+                request.user, form.cleaned_data["windows"], actor=request.user
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Your weekly availability is saved."))
+            return redirect("volunteers:availability")
+    return _render_availability(request, status=400, weekly_form=form)
+
+
+@require_POST
+@login_required
+def availability_exception_add(request):
+    access.require_active(request.user)
+    form = AvailabilityExceptionForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_add_availability_exception(
+                request.user, **form.cleaned_data, actor=request.user
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The exception is saved."))
+            return redirect("volunteers:availability")
+    return _render_availability(request, status=400, exception_form=form)
+
+
+@require_POST
+@login_required
+def availability_exception_remove(request, code):
+    exception = access.get_exception_for_user(request.user, code)
+    actions.do_remove_availability_exception(exception, actor=request.user)
+    messages.success(request, _("The exception is removed."))
+    return redirect("volunteers:availability")
+
+
+# ---- Calendar feed ------------------------------------------------------------------------
+
+
+def _render_calendar(request, *, feed_url=None):
+    context = {"has_feed": access.has_calendar_feed(request.user), "feed_url": feed_url}
+    return render(request, "volunteers/calendar.html", context)
+
+
+@require_GET
+@login_required
+def calendar(request):
+    access.require_active(request.user)
+    return _render_calendar(request)
+
+
+@require_POST
+@login_required
+def calendar_issue(request):
+    """Shows the new address once, in this response; only its hash is kept."""
+    access.require_active(request.user)
+    token = actions.do_issue_calendar_feed(request.user, actor=request.user)
+    url = request.build_absolute_uri(reverse("volunteers:calendar-feed", args=[token]))
+    response = _render_calendar(request, feed_url=url)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def calendar_revoke(request):
+    access.require_active(request.user)
+    try:
+        actions.do_revoke_calendar_feed(request.user, actor=request.user)
+    except ValidationError as error:
+        return _problem(request, error, back=None)
+    messages.success(request, _("Your calendar feed is revoked. Its address no longer works."))
+    return redirect("volunteers:calendar")
+
+
+@require_GET
+def calendar_feed(request, token):
+    """Public by its secret: calendar apps fetch it without a session."""
+    user = access.user_for_feed(token)
+    body = render_feed(
+        access.feed_signups(user),
+        language=user.language or translation.get_language(),
+        now=timezone.now(),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from porch.accounts.roles import Role
 from porch.volunteers.models import (
+    AvailabilityException,
     Shift,
     SignUp,
     Site,
@@ -63,4 +64,16 @@ def world_objects(w, state: str) -> dict:
         "swap": swap,
         "group": group,
         "session": session,
+        "exception": AvailabilityException.objects.create(
+            volunteer=volunteer, on_date=tomorrow(), available=False
+        ),
     }
+
+
+def feed_token(w, state: str) -> str:
+    """A live calendar feed secret: Vic's (own), or one never issued (other)."""
+    from porch.volunteers.actions import do_issue_calendar_feed
+
+    if state == "own":
+        return do_issue_calendar_feed(w.vic, actor=w.vic)
+    return "n" * 43

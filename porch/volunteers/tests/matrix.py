@@ -10,7 +10,7 @@ Coalition admins see counts across the coalition. Everything else is 404.
 """
 
 from porch.core.tests.matrix import Row, signed_in, table
-from porch.volunteers.tests.fixtures import tomorrow, world_objects
+from porch.volunteers.tests.fixtures import feed_token, tomorrow, world_objects
 
 WRONG = table("405", unverified="two_factor")
 MEMBERS_A = signed_in("404", members_a="ok", coalition_admin="ok")
@@ -62,6 +62,53 @@ ROWS = [
     Row(
         "volunteers:counts",
         expect={"GET": {"none": signed_in("404", coalition_admin="ok")}, "POST": {"none": WRONG}},
+    ),
+    # Availability and the calendar feed are each person's own.
+    Row(
+        "volunteers:availability",
+        expect={
+            "GET": {"none": signed_in("ok", pending="404")},
+            # The empty body is an empty week: saved.
+            "POST": {"none": signed_in("ok", pending="404")},
+        },
+    ),
+    Row(
+        "volunteers:availability-exception-add",
+        expect={"GET": {"none": WRONG}, "POST": {"none": signed_in("invalid", pending="404")}},
+    ),
+    action(
+        "availability-exception-remove",
+        "exception",
+        own=signed_in("404", volunteer="ok"),
+        other=signed_in("404", other_org="ok"),
+    ),
+    Row(
+        "volunteers:calendar",
+        expect={"GET": {"none": signed_in("ok", pending="404")}, "POST": {"none": WRONG}},
+    ),
+    Row(
+        "volunteers:calendar-issue",
+        expect={"GET": {"none": WRONG}, "POST": {"none": signed_in("ok", pending="404")}},
+    ),
+    # Nobody in the matrix has a feed yet: nothing to revoke.
+    Row(
+        "volunteers:calendar-revoke",
+        expect={"GET": {"none": WRONG}, "POST": {"none": signed_in("invalid", pending="404")}},
+    ),
+    # Public by its secret (calendar apps carry no session); an unknown one is 404.
+    Row(
+        "volunteers:calendar-feed",
+        states={
+            "own": lambda w: {"token": feed_token(w, "own")},
+            "other": lambda w: {"token": feed_token(w, "other")},
+        },
+        expect={
+            "GET": {
+                "own": table("ok", unverified="two_factor"),
+                "other": table("404", unverified="two_factor"),
+            },
+            "POST": {"own": WRONG, "other": WRONG},
+        },
     ),
     page("coverage", "organisation", get=COORDINATORS_A),
     form("site-create", "organisation"),
