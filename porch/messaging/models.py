@@ -326,8 +326,22 @@ class OutboxMessage(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["state", "channel", "priority", "next_try_at"]),
-            models.Index(fields=["claimed_by"]),
+            # Claims walk queued rows of one channel in the order they are
+            # claimed (lane, then age) and stop after a batch: no sort of
+            # every due row, and a row leaves this index once it is claimed.
+            models.Index(
+                fields=["channel", "priority", "id", "next_try_at"],
+                condition=Q(state="queued"),
+                name="outbox_queued_claim_order",
+            ),
+            # Rows in flight, whose lease may have run out (a worker died):
+            # few rows, found by channel. lease_until stays out of every
+            # index so that renewing a lease is a HOT update on PostgreSQL.
+            models.Index(
+                fields=["channel"],
+                condition=Q(state="sending"),
+                name="outbox_sending_by_channel",
+            ),
             models.Index(fields=["provider_ref"]),
         ]
 

@@ -75,11 +75,58 @@ class PassResult:
 # ---- 1. claiming ----------------------------------------------------------------------
 
 
+def _table() -> str:
+    return connection.ops.quote_name(OutboxMessage._meta.db_table)
+
+
+# The queued and the expired rows are read by two queries, each along its own
+# partial index (outbox_queued_claim_order, outbox_sending_by_channel), in
+# claim order and stopping after `limit`: one OR over both made the database
+# merge both sets and sort every due row on every claim. The states are
+# literals so that SQLite's planner can match the partial indexes.
+def _due_sql(columns: str, *, expired: bool) -> str:
+    q = connection.ops.quote_name
+    if expired:
+        where = f"{q('state')} = 'sending' AND {q('channel')} = %s AND {q('lease_until')} < %s"
+    else:
+        where = f"{q('state')} = 'queued' AND {q('channel')} = %s AND {q('next_try_at')} <= %s"
+    lock = (
+        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    )
+    return (
+        f"SELECT {columns} FROM {_table()} WHERE {where} "  # noqa: S608
+        f"ORDER BY {q('priority')}, {q('id')} LIMIT %s{lock}"
+    )
+
+
 def _candidates(kind: str, now, limit: int) -> list[tuple[int, int]]:
-    rows = OutboxMessage.objects.filter(due(now), channel=kind).order_by("priority", "pk")
-    if connection.features.has_select_for_update_skip_locked:
-        rows = rows.select_for_update(skip_locked=True)
-    return list(rows.values_list("pk", "segments")[:limit])
+    q = connection.ops.quote_name
+    columns = f"{q('id')}, {q('segments')}, {q('priority')}"
+    when = connection.ops.adapt_datetimefield_value(now)
+    rows: list[tuple[int, int, int]] = []
+    with connection.cursor() as cursor:
+        for expired in (True, False):
+            cursor.execute(_due_sql(columns, expired=expired), [kind, when, limit])
+            rows.extend(cursor.fetchall())
+    rows.sort(key=lambda row: (row[2], row[0]))  # the priority lane first, then age
+    return [(pk, size) for pk, size, _lane in rows[:limit]]
+
+
+def _mark_claimed(pks: list[int], token: str, now) -> list[int]:
+    """queued/expired → sending in one UPDATE that repeats the "still due"
+    condition, so two workers never claim one row; RETURNING says which."""
+    q = connection.ops.quote_name
+    adapt = connection.ops.adapt_datetimefield_value
+    marks = ", ".join(["%s"] * len(pks))
+    sql = (
+        f"UPDATE {_table()} SET {q('state')} = 'sending', {q('claimed_by')} = %s, "  # noqa: S608
+        f"{q('lease_until')} = %s WHERE {q('id')} IN ({marks}) AND "
+        f"(({q('state')} = 'queued' AND {q('next_try_at')} <= %s) OR "
+        f"({q('state')} = 'sending' AND {q('lease_until')} < %s)) RETURNING {q('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token, adapt(now + lease()), *pks, adapt(now), adapt(now)])
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def _pick(candidates, allowance: float | None, capacity: float | None) -> list[tuple[int, int]]:
@@ -156,6 +203,7 @@ class Claimed:
         "next_try_at",
         "user",
         "zones",
+        "lease_until",
     )
 
     def __init__(self, row: tuple) -> None:
@@ -186,14 +234,15 @@ class Claimed:
         self.next_try_at = None
         self.user = None
         self.zones = None
+        self.lease_until = None
 
     def __repr__(self) -> str:
         return f"<Claimed {self.pk}>"
 
 
-def _claimed_rows(token: str) -> list[Claimed]:
+def _claimed_rows(pks: list[int], lease_until) -> list[Claimed]:
     rows = (
-        OutboxMessage.objects.filter(claimed_by=token, state=OutboxMessage.State.SENDING)
+        OutboxMessage.objects.filter(pk__in=pks)
         .annotate(
             list_owner=Coalesce(F("broadcast__organisation_id"), F("subscriber__organisation_id"))
         )
@@ -207,6 +256,8 @@ def _claimed_rows(token: str) -> list[Claimed]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         claimed = [Claimed(row) for row in cursor.fetchall()]
+    for row in claimed:
+        row.lease_until = lease_until
     _attach_recipients(claimed)
     return claimed
 
@@ -258,16 +309,8 @@ def claim(kind: str, channel, worker_id: str, *, now=None, batch: int = 200) -> 
         if not picked:
             pace.save()
             return []
-        claimed = (
-            OutboxMessage.objects.filter(pk__in=[pk for pk, _size in picked])
-            .filter(due(now))
-            .update(
-                state=OutboxMessage.State.SENDING,
-                claimed_by=token,
-                lease_until=now + lease(),
-            )
-        )
-        rows = _claimed_rows(token) if claimed else []
+        claimed = _mark_claimed([pk for pk, _size in picked], token, now)
+        rows = _claimed_rows(claimed, now + lease()) if claimed else []
         if claimed:
             pace.spend(sum(row.segments for row in rows))
         pace.save()
@@ -436,6 +479,25 @@ def _update_sql(columns: tuple[str, ...]) -> str:
     )
 
 
+def _mark_sent_sql(sent: list) -> tuple[str, list]:
+    """Every sent row of a chunk in one UPDATE … FROM (VALUES …): one
+    statement, not one per row (psycopg's executemany still sends each
+    statement and waited for the pipeline; SQLite ran each one). SQLite
+    3.33+ and PostgreSQL both name VALUES columns column1, column2, …"""
+    q = connection.ops.quote_name
+    table = _table()
+    rows = ", ".join(["(CAST(%s AS INTEGER), %s, CAST(%s AS INTEGER))"] * len(sent))
+    sql = (
+        f"UPDATE {table} SET {q('state')} = 'sent', {q('reason')} = '', "  # noqa: S608
+        f"{q('provider_ref')} = v.ref, {q('attempts')} = v.attempts, "
+        f"{q('lease_until')} = NULL "
+        f"FROM (SELECT column1 AS pk, column2 AS ref, column3 AS attempts "
+        f"FROM (VALUES {rows}) AS raw) AS v WHERE {table}.{q('id')} = v.pk"
+    )
+    params = [value for m in sent for value in (m.pk, m.provider_ref, m.attempts)]
+    return sql, params
+
+
 def _write_outcomes(sent: list, retried: list, failed: list) -> None:
     """One executemany UPDATE per kind of outcome for a chunk (bulk_update
     builds a CASE per field and row, which costs more than the sending).
@@ -443,10 +505,8 @@ def _write_outcomes(sent: list, retried: list, failed: list) -> None:
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         if sent:
-            cursor.executemany(
-                _update_sql(("state", "provider_ref", "reason", "attempts")),
-                [(m.state, m.provider_ref, m.reason, m.attempts, m.pk) for m in sent],
-            )
+            sql, params = _mark_sent_sql(sent)
+            cursor.execute(sql, params)
         if retried:
             cursor.executemany(
                 _update_sql(("state", "reason", "attempts", "next_try_at")),
@@ -531,31 +591,44 @@ def _still_held(chunk: list[Claimed]) -> list[Claimed]:
     """Renew the lease on a chunk about to be sent; drop rows no longer ours.
 
     A slow provider can outlast a lease: another worker may then have taken
-    some rows over, and they are its to send now. The renewal is conditional
-    (still ours, still sending) and comes first, so a row read back as ours
-    is one whose lease was just renewed.
+    some rows over, and they are its to send now; a shredded subscriber's
+    row is gone altogether. The renewal is conditional (still ours, still
+    sending) and comes first, so a row read back as ours is one whose lease
+    was just renewed. While more than half the lease is left (claimed or
+    renewed moments ago) no other worker can hold the rows yet, so the
+    chunk is only read back, not rewritten.
     """
     token = chunk[0].claimed_by
+    now = timezone.now()
     pks = [m.pk for m in chunk]
     quote = connection.ops.quote_name
     table = quote(OutboxMessage._meta.db_table)
     marks = ", ".join(["%s"] * len(pks))
     where = f"{quote('id')} IN ({marks}) AND {quote('claimed_by')} = %s AND {quote('state')} = %s"
     sending = str(OutboxMessage.State.SENDING)
-    until = connection.ops.adapt_datetimefield_value(timezone.now() + lease())
+    select = f"SELECT {quote('id')} FROM {table} WHERE {where}"  # noqa: S608
+    held_until = min((m.lease_until for m in chunk if m.lease_until), default=None)
+    if held_until is not None and held_until - now > lease() / 2:
+        with connection.cursor() as cursor:
+            cursor.execute(select, [*pks, token, sending])
+            held = {pk for (pk,) in cursor.fetchall()}
+        return [m for m in chunk if m.pk in held]
+    renewed = now + lease()
+    until = connection.ops.adapt_datetimefield_value(renewed)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {quote('lease_until')} = %s WHERE {where}",  # noqa: S608
             [until, *pks, token, sending],
         )
         if cursor.rowcount == len(pks):
-            return chunk
-        cursor.execute(
-            f"SELECT {quote('id')} FROM {table} WHERE {where}",  # noqa: S608
-            [*pks, token, sending],
-        )
-        held = {pk for (pk,) in cursor.fetchall()}
-    return [m for m in chunk if m.pk in held]
+            held = set(pks)
+        else:
+            cursor.execute(select, [*pks, token, sending])
+            held = {pk for (pk,) in cursor.fetchall()}
+    kept = [m for m in chunk if m.pk in held]
+    for m in kept:
+        m.lease_until = renewed
+    return kept
 
 
 def _deliver(kind: str, rows, result: PassResult) -> None:
