@@ -10,7 +10,7 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from porch.core import worker
-        from porch.messaging import actions, keywords, sender
+        from porch.messaging import actions, keywords, polling, sender
         from porch.vault.erasure import register_policy, register_shredder
 
         # The channels layer registers its settings checks.
@@ -45,3 +45,4 @@ class MessagingConfig(AppConfig):
         register_shredder("audience", actions.shred_audience)
         keywords.register_built_ins()
         worker.register_hook(sender.worker_hook)
+        polling.register()
