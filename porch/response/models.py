@@ -159,6 +159,11 @@ class Report(models.Model):
     def __str__(self) -> str:
         return f"report:{self.code}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("response:report", args=[self.code])
+
     def confirmers(self) -> set[int]:
         """Distinct verifier accounts who submitted a confirmation (R32)."""
         rows = self.dispatches.filter(outcome=Outcome.CONFIRMED).exclude(verifier=self.taken_by_id)

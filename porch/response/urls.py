@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from porch.response import views
 
 app_name = "response"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("org/<str:code>/report/", views.report_create, name="report-create"),
+    path("org/<str:code>/tell/", views.member_report, name="member-report"),
+    path("report/<str:code>/", views.report_detail, name="report"),
+    path("report/<str:code>/triage/", views.report_triage, name="report-triage"),
+    path("report/<str:code>/merge/", views.report_merge, name="report-merge"),
+    path("report/<str:code>/dispatch/", views.report_dispatch, name="report-dispatch"),
+    path("report/<str:code>/publish/", views.report_publish, name="report-publish"),
+    path("report/<str:code>/close/", views.report_close, name="report-close"),
+    path("alert/<str:code>/all-clear/", views.alert_clear, name="alert-clear"),
+    path("alert/<str:code>/correction/", views.alert_correct, name="alert-correct"),
+    path("dispatch/<str:code>/", views.dispatch_detail, name="dispatch"),
+    path("dispatch/<str:code>/answer/", views.dispatch_answer, name="dispatch-answer"),
+    path("dispatch/<str:code>/outcome/", views.dispatch_outcome, name="dispatch-outcome"),
+    path("status/<str:code>/", views.status_page, name="status"),
+]

@@ -1,0 +1,444 @@
+"""Every write of rapid response (STYLE.md: one funnel, atomic, audited).
+
+Design note. Reports hold what was seen, never who. The report's vault
+subject expires 72 hours after intake (data class "hotline_report"); the
+vault's purge shreds it and `forget_report` deletes the row, so raw reports
+never outlive that. The reporter's contact has its own subject, shredded
+right after triage. DailyCount rows are bumped as things happen, so the
+debrief never needs the raw rows.
+"""
+
+import math
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from porch.accounts.roles import Role
+from porch.coalition.access import counting_memberships
+from porch.core import audit
+from porch.messaging import actions as messaging
+from porch.messaging import catalogue
+from porch.messaging.texts import time_bucket
+from porch.response.models import Alert, DailyCount, Dispatch, Outcome, Report
+from porch.vault.epochs import new_subject
+from porch.vault.erasure import expiry_for, shred
+
+REPORT_KIND = "response_report"
+REPORTER_KIND = "response_reporter"
+DUPLICATE_WINDOW = timedelta(minutes=30)
+PAIR = 2
+
+
+def answer_minutes() -> int:
+    """Minutes a verifier has to accept before the next one is asked."""
+    return int(getattr(settings, "PORCH_RESPONSE_ANSWER_MINUTES", 5))
+
+
+def _bump(report: Report, outcome: str = "", **fields: int) -> None:
+    row, _created = DailyCount.objects.get_or_create(
+        organisation_id=report.organisation_id,
+        zone_id=report.zone_id,
+        day=timezone.localdate(report.created_at),
+        outcome=outcome,
+    )
+    DailyCount.objects.filter(pk=row.pk).update(**{k: F(k) + v for k, v in fields.items()})
+
+
+# ---- Intake ---------------------------------------------------------------------------
+
+
+def do_take_report(
+    organisation,
+    *,
+    zone=None,
+    intersection: str = "",
+    size: str = "unknown",
+    activity: str = "other",
+    uniform: str = "unknown",
+    equipment: str = "none",
+    seen_at=None,
+    details: str = "",
+    language: str = "en",
+    contact: str = "",
+    source: str = Report.Source.CALL,
+    actor,
+) -> Report:
+    intersection = (intersection or "").strip()[:120]
+    if zone is None and not intersection:
+        raise ValidationError({"zone": [_("Give the zone or the nearest intersection.")]})
+    if language not in catalogue.LANGUAGES:
+        language = catalogue.FALLBACK
+    with transaction.atomic():
+        expires = expiry_for("hotline_report")
+        subject = new_subject(
+            REPORT_KIND, organisation=organisation, data_class="hotline_report", expires_at=expires
+        )
+        reporter = None
+        if (contact or "").strip():
+            reporter = new_subject(
+                REPORTER_KIND,
+                organisation=organisation,
+                data_class="hotline_report",
+                expires_at=expires,
+            )
+        report = Report(
+            organisation=organisation,
+            source=source,
+            zone=zone,
+            intersection=intersection,
+            size=size,
+            activity=activity,
+            uniform=uniform,
+            equipment=equipment,
+            seen_at=seen_at or timezone.now(),
+            language=language,
+            subject=subject,
+            reporter=reporter,
+            taken_by=actor,
+        )
+        report.details = (details or "").strip()[:2000] or None
+        report.reporter_contact = (contact or "").strip()[:40] or None if reporter else None
+        report.full_clean(exclude=["details", "reporter_contact", "subject", "reporter"])
+        report.save()
+        _bump(report, reports=1)
+        audit.record(actor, "response.report_taken", obj=report, organisation=organisation)
+    return report
+
+
+# ---- Triage ---------------------------------------------------------------------------
+
+TRIAGE_CHOICES = (
+    Report.Status.DO_NOT_SHARE,
+    Report.Status.UNCONFIRMED,
+    Report.Status.REPORT_NOW,
+)
+
+
+def do_triage_report(report: Report, *, status: str, reason: str, actor) -> Report:
+    reason = (reason or "").strip()
+    errors = {}
+    if status not in TRIAGE_CHOICES:
+        errors["status"] = [_("Choose do not share, unconfirmed or report now.")]
+    if not reason:
+        errors["reason"] = [_("Say briefly why.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.status in (Report.Status.MERGED, Report.Status.CLOSED):
+            raise ValidationError(_("This report is closed."))
+        report.status = status
+        report.triage_reason = reason[:200]
+        report.triaged_at = timezone.now()
+        report.save(update_fields=["status", "triage_reason", "triaged_at"])
+        reporter = report.reporter
+        audit.record(actor, "response.report_triaged", obj=report, organisation=report.organisation)
+        if reporter is not None:
+            # The contact was needed to acknowledge and ask follow-up questions
+            # during triage; after it, nobody needs to know who called.
+            transaction.on_commit(lambda: shred(reporter))
+    return report
+
+
+def likely_duplicates(report: Report):
+    """Open reports of the same zone within half an hour of this one."""
+    if report.zone_id is None:
+        return Report.objects.none()
+    return (
+        Report.objects.open()
+        .filter(
+            organisation_id=report.organisation_id,
+            zone_id=report.zone_id,
+            created_at__gte=report.created_at - DUPLICATE_WINDOW,
+            created_at__lte=report.created_at + DUPLICATE_WINDOW,
+        )
+        .exclude(pk=report.pk)
+        .order_by("created_at")
+    )
+
+
+def do_merge_report(report: Report, into: Report, *, actor) -> Report:
+    if into.pk == report.pk or into.organisation_id != report.organisation_id:
+        raise ValidationError(_("Choose another report of your organisation to merge into."))
+    if into.status in (Report.Status.MERGED, Report.Status.CLOSED):
+        raise ValidationError(_("That report is closed; merge into an open one."))
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        report.status = Report.Status.MERGED
+        report.duplicate_of = into
+        report.closed_at = timezone.now()
+        report.save(update_fields=["status", "duplicate_of", "closed_at"])
+        audit.record(actor, "response.report_merged", obj=report, organisation=report.organisation)
+    return report
+
+
+# ---- Verification -----------------------------------------------------------------------
+
+
+def _distance(a, b) -> float:
+    if a is None or b is None or a.centroid_lat is None or b.centroid_lat is None:
+        return math.inf
+    dlat = a.centroid_lat - b.centroid_lat
+    dlon = (a.centroid_lon - b.centroid_lon) * math.cos(math.radians(a.centroid_lat))
+    return math.hypot(dlat, dlon)
+
+
+def on_shift_verifiers(organisation, *, now=None):
+    """(user, zone) for everyone signed up right now to a verifier shift of
+    the organisation — the roster is the volunteers app's slots whose
+    required role is "verifier", at a site in a zone (read-only)."""
+    from porch.volunteers.models import SignUp
+
+    now = now or timezone.now()
+    counting = counting_memberships().filter(organisation=organisation, role=Role.VERIFIER)
+    rows = (
+        SignUp.objects.filter(
+            state="active",
+            shift__starts_at__lte=now,
+            shift__ends_at__gt=now,
+            shift__slot__required_role=Role.VERIFIER,
+            shift__slot__site__organisation=organisation,
+            volunteer__in=counting.values("user_id"),
+        )
+        .select_related("volunteer", "shift__slot__site__zone")
+        .order_by("pk")
+    )
+    seen, out = set(), []
+    for signup in rows:
+        if signup.volunteer_id not in seen:
+            seen.add(signup.volunteer_id)
+            out.append((signup.volunteer, signup.shift.slot.site.zone))
+    return out
+
+
+def ranked_verifiers(report: Report, *, now=None) -> list:
+    """On-shift verifiers not yet asked, nearest zone centroid first, then
+    the reporter's language, then higher trust; never the report's taker."""
+    asked = set(report.dispatches.values_list("verifier_id", flat=True))
+    candidates = [
+        (user, zone)
+        for user, zone in on_shift_verifiers(report.organisation, now=now)
+        if user.pk not in asked and user.pk != report.taken_by_id
+    ]
+
+    def rank(item):
+        user, zone = item
+        same = zone is not None and zone.pk == report.zone_id
+        return (
+            0 if same else 1,
+            _distance(zone, report.zone),
+            0 if user.language == report.language else 1,
+            -user.trust_level,
+            user.pk,
+        )
+
+    return [user for user, _zone in sorted(candidates, key=rank)]
+
+
+def _ask(report: Report, verifier, *, actor) -> Dispatch:
+    dispatch = Dispatch.objects.create(report=report, verifier=verifier, dispatched_by=actor)
+    key = f"dispatch-{dispatch.code}"
+    transaction.on_commit(
+        lambda: messaging.do_notify_user(verifier, catalogue.DISPATCH, actor=actor, key=key)
+    )
+    _bump(report, dispatches=1)
+    return dispatch
+
+
+def do_dispatch_verifiers(report: Report, *, actor, count: int = PAIR, now=None) -> list[Dispatch]:
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.status not in (Report.Status.UNCONFIRMED, Report.Status.REPORT_NOW):
+            raise ValidationError(_("Triage the report as unconfirmed or report now first."))
+        chosen = ranked_verifiers(report, now=now)[:count]
+        if not chosen:
+            raise ValidationError(_("No verifier is on shift for this organisation right now."))
+        dispatches = [_ask(report, verifier, actor=actor) for verifier in chosen]
+        audit.record(
+            actor, "response.verifiers_dispatched", obj=report, organisation=report.organisation
+        )
+    return dispatches
+
+
+def _ask_next(report: Report, *, actor, now=None) -> Dispatch | None:
+    chosen = ranked_verifiers(report, now=now)[:1]
+    return _ask(report, chosen[0], actor=actor) if chosen else None
+
+
+def do_answer_dispatch(dispatch: Dispatch, *, accept: bool, actor) -> Dispatch:
+    with transaction.atomic():
+        dispatch = Dispatch.objects.select_for_update().select_related("report").get(pk=dispatch.pk)
+        if actor is None or dispatch.verifier_id != actor.pk:
+            raise ValidationError(_("Only the verifier asked can answer this dispatch."))
+        if dispatch.state != Dispatch.State.ASKED:
+            raise ValidationError(_("This dispatch has been answered already."))
+        now = timezone.now()
+        dispatch.state = Dispatch.State.ACCEPTED if accept else Dispatch.State.DECLINED
+        dispatch.answered_at = now
+        dispatch.save(update_fields=["state", "answered_at"])
+        report = dispatch.report
+        if accept:
+            seconds = max(0, int((now - report.created_at).total_seconds()))
+            _bump(report, responses=1, response_seconds=seconds)
+        else:
+            _ask_next(report, actor=None)
+        audit.record(actor, "response.dispatch_answered", obj=dispatch)
+    return dispatch
+
+
+def do_report_outcome(dispatch: Dispatch, *, outcome: str, actor) -> Dispatch:
+    """The verifier's own outcome: each confirmation is submitted separately (R32)."""
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": [_("Choose one of the outcomes offered.")]})
+    with transaction.atomic():
+        dispatch = Dispatch.objects.select_for_update().select_related("report").get(pk=dispatch.pk)
+        if actor is None or dispatch.verifier_id != actor.pk:
+            raise ValidationError(_("Only the verifier sent can report this outcome."))
+        if dispatch.state != Dispatch.State.ACCEPTED:
+            raise ValidationError(_("Accept the dispatch before reporting an outcome."))
+        dispatch.state = Dispatch.State.DONE
+        dispatch.outcome = outcome
+        dispatch.reported_at = timezone.now()
+        dispatch.save(update_fields=["state", "outcome", "reported_at"])
+        _bump(dispatch.report, outcome, dispatches=1)
+        audit.record(actor, "response.outcome_reported", obj=dispatch)
+    return dispatch
+
+
+def do_escalate_dispatches(*, now=None) -> int:
+    """Dispatches unanswered for N minutes expire; the next verifier is asked."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=answer_minutes())
+    escalated = 0
+    stale = Dispatch.objects.filter(state=Dispatch.State.ASKED, asked_at__lte=cutoff)
+    for pk in list(stale.values_list("pk", flat=True)):
+        with transaction.atomic():
+            dispatch = (
+                Dispatch.objects.select_for_update()
+                .select_related("report")
+                .filter(pk=pk, state=Dispatch.State.ASKED)
+                .first()
+            )
+            if dispatch is None:
+                continue
+            dispatch.state = Dispatch.State.EXPIRED
+            dispatch.answered_at = now
+            dispatch.save(update_fields=["state", "answered_at"])
+            _ask_next(dispatch.report, actor=None, now=now)
+            audit.record(None, "response.dispatch_expired", obj=dispatch)
+            escalated += 1
+    return escalated
+
+
+def heading_counts(reports) -> dict[int, int]:
+    """Verifiers who accepted and have not reported yet, per report."""
+    from django.db.models import Count
+
+    rows = (
+        Dispatch.objects.filter(report__in=reports, state=Dispatch.State.ACCEPTED)
+        .values("report_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["report_id"]: row["n"] for row in rows}
+
+
+# ---- Alerts ----------------------------------------------------------------------------
+
+
+def do_publish_alert(report: Report, *, actor, advice: str = "know_rights") -> Alert:
+    """R32: two confirmations from two distinct verifier accounts, neither the
+    dispatcher who took the report, each submitted on its own dispatch."""
+    if report.zone_id is None:
+        raise ValidationError(_("Set the report's zone before publishing an alert."))
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if not report.can_publish():
+            raise ValidationError(
+                _("Two different verifiers must each confirm this report before an alert goes out.")
+            )
+        if report.alerts.filter(kind=Alert.Kind.ALERT).exists():
+            raise ValidationError(_("An alert for this report has been published already."))
+        broadcast = messaging.do_broadcast(
+            [report.zone], catalogue.ALERT, actor=actor, organisation=None, advice=advice
+        )
+        alert = Alert.objects.create(
+            organisation=report.organisation,
+            zone=report.zone,
+            kind=Alert.Kind.ALERT,
+            report=report,
+            broadcast=broadcast,
+            time_bucket=broadcast.time_bucket,
+            published_by=actor,
+        )
+        _bump(report, Outcome.CONFIRMED, alerts=1)
+        audit.record(actor, "response.alert_published", obj=alert, organisation=report.organisation)
+    return alert
+
+
+def _follow_up(alert: Alert, kind: str, *, actor) -> Alert:
+    if alert.kind != Alert.Kind.ALERT or alert.broadcast_id is None:
+        raise ValidationError(_("Only a published alert can have an all-clear or a correction."))
+    with transaction.atomic():
+        if kind == Alert.Kind.ALL_CLEAR:
+            broadcast = messaging.do_send_all_clear(alert.broadcast, actor=actor)
+        else:
+            broadcast = messaging.do_send_correction(alert.broadcast, actor=actor)
+        follow_up = Alert.objects.create(
+            organisation=alert.organisation,
+            zone=alert.zone,
+            kind=kind,
+            report=alert.report,
+            original=alert,
+            broadcast=broadcast,
+            time_bucket=time_bucket(),
+            published_by=actor,
+        )
+        audit.record(actor, f"response.{kind}", obj=follow_up, organisation=alert.organisation)
+    return follow_up
+
+
+def do_clear_alert(alert: Alert, *, actor) -> Alert:
+    """The all-clear, to exactly the alert's audience (messaging.do_send_all_clear)."""
+    return _follow_up(alert, Alert.Kind.ALL_CLEAR, actor=actor)
+
+
+def do_correct_alert(alert: Alert, *, actor) -> Alert:
+    return _follow_up(alert, Alert.Kind.CORRECTION, actor=actor)
+
+
+def do_close_report(report: Report, *, actor) -> Report:
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        report.status = Report.Status.CLOSED
+        report.closed_at = timezone.now()
+        report.save(update_fields=["status", "closed_at"])
+        audit.record(actor, "response.report_closed", obj=report, organisation=report.organisation)
+    return report
+
+
+def zone_status(zone) -> Alert | None:
+    """The zone's current verified status: its latest alert or all-clear of
+    the last 12 hours (corrections amend, they do not change the status)."""
+    since = timezone.now() - timedelta(hours=12)
+    return (
+        Alert.objects.filter(zone=zone, published_at__gte=since)
+        .exclude(kind=Alert.Kind.CORRECTION)
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+
+
+# ---- Shredders (run inside the vault's shredding transaction) -------------------------------
+
+
+def forget_report(subject) -> None:
+    Report.objects.filter(subject=subject).delete()
+
+
+def forget_reporter(subject) -> None:
+    Report.objects.filter(reporter=subject).update(reporter_contact=None)
