@@ -215,13 +215,65 @@ def do_vouch(vouchee: User, *, actor) -> Vouch:
         vouch = Vouch.objects.create(voucher=actor, vouchee=vouchee)
         audit.record(actor, "account.vouched", obj=vouchee)
         if vouchee.vouches_received.count() >= access.vouches_required():  # type: ignore[attr-defined]
-            vouchee.status = User.Status.ACTIVE
-            vouchee.trust_level = max(vouchee.trust_level, TrustLevel.RESPONDER)
-            vouchee.trusted_on = timezone.localdate()
-            vouchee.vouch_code_hash = ""
-            vouchee.save(update_fields=["status", "trust_level", "trusted_on", "vouch_code_hash"])
-            audit.record(actor, "account.activated", obj=vouchee)
+            _activate(vouchee, actor)
     return vouch
+
+
+# Who may attest at an in-person orientation (a trainer), and who may raise trust.
+ATTEST_MIN_TRUST = TrustLevel.TRAINED
+RAISE_MIN_TRUST = TrustLevel.COORDINATOR
+
+
+def _activate(vouchee: User, actor) -> None:
+    vouchee.status = User.Status.ACTIVE
+    vouchee.trust_level = max(vouchee.trust_level, TrustLevel.RESPONDER)
+    vouchee.trusted_on = timezone.localdate()
+    vouchee.vouch_code_hash = ""
+    vouchee.save(update_fields=["status", "trust_level", "trusted_on", "vouch_code_hash"])
+    audit.record(actor, "account.activated", obj=vouchee)
+
+
+def do_attest(vouchee: User, *, actor) -> Vouch:
+    """A trainer attests, having met `vouchee` at an in-person orientation,
+    that they know them: in a surge this counts as the full set of vouches
+    (DOMAIN.md W8). Recorded as the trainer's vouch plus an attestation in
+    the audit trail. Callers check that the orientation happened (see
+    volunteers.actions.do_attest_attendees)."""
+    if actor.status != User.Status.ACTIVE or actor.trust_level < ATTEST_MIN_TRUST:
+        raise PermissionDenied(_("Only active trainers can attest for someone."))
+    if actor.pk == vouchee.pk:
+        raise ValidationError(_("You cannot vouch for yourself."))
+    with transaction.atomic():
+        vouchee = User.objects.select_for_update().get(pk=vouchee.pk)
+        if vouchee.status != User.Status.PENDING:
+            raise ValidationError(_("This person is not waiting for vouches."))
+        vouch, _created = Vouch.objects.get_or_create(voucher=actor, vouchee=vouchee)
+        audit.record(actor, "account.attested", obj=vouchee)
+        _activate(vouchee, actor)
+    return vouch
+
+
+def do_raise_trust(user: User, level: int, *, actor) -> None:
+    """Raise an active person's trust level (a promotion). The actor must be
+    an active coordinator or above and above the level given; trust only goes
+    up here (lowering it is locking or a membership change)."""
+    if level not in TrustLevel.values:
+        raise ValidationError(_("Choose a trust level from the list."))
+    if (
+        actor.status != User.Status.ACTIVE
+        or actor.trust_level < RAISE_MIN_TRUST
+        or level >= actor.trust_level
+        or actor.pk == user.pk
+    ):
+        raise PermissionDenied(_("You cannot give this trust level."))
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.status != User.Status.ACTIVE:
+            raise ValidationError(_("Only active members can be promoted."))
+        if user.trust_level >= level:
+            raise ValidationError(_("This person already has that trust level or a higher one."))
+        User.objects.filter(pk=user.pk).update(trust_level=level)
+        audit.record(actor, "account.trust_raised", obj=user)
 
 
 # ---- Login throttling (R25, R26) ----------------------------------------------------
