@@ -707,6 +707,25 @@ def do_vouch_for_attendees(session: TrainingSession, *, actor) -> int:
     return given
 
 
+def do_attest_attendees(session: TrainingSession, *, actor) -> int:
+    """In a surge, the trainer attests for every attendee of this in-person
+    session still waiting for vouches (accounts.do_attest: one attestation is
+    the full set of vouches). Only attendees marked present, only from the
+    session's day on. Returns how many people were made active."""
+    if session.trainer_id != actor.pk:
+        raise PermissionDenied(_("Only the session's trainer can attest for its attendees."))
+    if session.on_date > timezone.localdate():
+        raise ValidationError(_("You can attest only once the session has taken place."))
+    pending = User.objects.filter(
+        attendances__session=session, attendances__attended=True, status=User.Status.PENDING
+    )
+    attested = 0
+    for person in pending:
+        accounts_actions.do_attest(person, actor=actor)
+        attested += 1
+    return attested
+
+
 def remind_expiring_certifications(today=None) -> int:
     """Holders of a certificate expiring within 30 days are told once."""
     today = today or timezone.localdate()

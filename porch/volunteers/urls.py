@@ -30,6 +30,7 @@ urlpatterns = [
     path("training/<str:code>/register/", views.session_register, name="session-register"),
     path("training/<str:code>/attended/", views.session_attended, name="session-attended"),
     path("training/<str:code>/vouch/", views.session_vouch, name="session-vouch"),
+    path("training/<str:code>/attest/", views.session_attest, name="session-attest"),
     path("sites/<str:code>/", views.site, name="site"),
     path("sites/<str:code>/edit/", views.site_edit, name="site-edit"),
     path("sites/<str:code>/archive/", views.site_archive, name="site-archive"),

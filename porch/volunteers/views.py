@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from porch.coalition import access as coalition_access
@@ -616,6 +617,28 @@ def session_vouch(request, code):
     messages.success(
         request,
         _("You vouched for %(count)d attendees waiting for vouches.") % {"count": given},
+    )
+    return redirect(session)
+
+
+@require_POST
+@login_required
+def session_attest(request, code):
+    session = access.get_managed_session(request.user, code)
+    try:
+        made_active = actions.do_attest_attendees(session, actor=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        return _problem(request, error, back=session)
+    messages.success(
+        request,
+        ngettext(
+            "You attested for %(count)d attendee; they are active now.",
+            "You attested for %(count)d attendees; they are active now.",
+            made_active,
+        )
+        % {"count": made_active},
     )
     return redirect(session)
 

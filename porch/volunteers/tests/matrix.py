@@ -191,6 +191,13 @@ ROWS = [
         own=signed_in("404", coordinator="invalid", org_admin="invalid"),
         other=signed_in("404", other_org="invalid"),
     ),
+    # The matrix's session is tomorrow: too early to attest, for its trainer.
+    action(
+        "session-attest",
+        "session",
+        own=signed_in("404", coordinator="invalid"),
+        other=signed_in("404", other_org="invalid"),
+    ),
     action(
         "session-vouch",
         "session",

@@ -123,3 +123,32 @@ def test_it_reminds_holders_of_expiring_certificates_once(people, kyr, monday_mo
     assert actions.remind_expiring_certifications() == 1
     assert actions.remind_expiring_certifications() == 0
     assert list(OutboxMessage.objects.values_list("user__handle", flat=True)) == ["pat"]
+
+
+def test_the_trainer_attests_for_attendees_once_the_session_took_place(
+    people, signed_in, kyr, audit_actions
+):
+    # Two vouches are required (the cast's coalition), but one attestation is enough.
+    actions.do_mark_attended(kyr, people.pia, actor=people.ana)
+    url = f"/volunteers/training/{kyr.code}/attest/"
+    assert signed_in(people.pat).post(url).status_code == 404
+    response = signed_in(people.ana).post(url)
+    assert response.status_code == 302
+    assert User.objects.get(handle="pia").status == User.Status.ACTIVE
+    assert "account.attested" in audit_actions()
+    assert signed_in(people.ana).get(url).status_code == 405
+
+
+def test_nobody_is_attested_before_the_session(people, signed_in):
+    later = actions.do_create_session(
+        people.org_a,
+        course="kyr",
+        on_date=datetime.date(2026, 3, 9),
+        capacity=5,
+        trainer=people.ana,
+        actor=people.ana,
+    )
+    response = signed_in(people.ana).post(f"/volunteers/training/{later.code}/attest/")
+    assert response.status_code == 400
+    assert "once the session has taken place" in response.content.decode()
+    assert User.objects.get(handle="pia").status == User.Status.PENDING
