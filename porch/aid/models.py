@@ -425,3 +425,171 @@ class AddressPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.street}"
+
+
+# ---- Hubs: donations, reservations, meals, reimbursements (hubs slice) ------------------
+
+
+class Donation(models.Model):
+    """Goods that came in: the count goes up, the donor stays unknown."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "code": INTERNAL,
+        "item": INTERNAL,
+        "quantity": INTERNAL,
+        "received_on": INTERNAL,
+        "recorded_by": INTERNAL,
+    }
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    item = models.ForeignKey(StockItem, on_delete=models.CASCADE, related_name="donations")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    received_on = models.DateField(default=timezone.localdate)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class StockReservation(models.Model):
+    """Units of a hub's item set aside for one delivery run."""
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Held")
+        RELEASED = "released", _("Released")
+        CONSUMED = "consumed", _("Used")
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "code": INTERNAL,
+        "item": INTERNAL,
+        "run": INTERNAL,
+        "quantity": INTERNAL,
+        "status": INTERNAL,
+        "created_by": INTERNAL,
+    }
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    item = models.ForeignKey(StockItem, on_delete=models.CASCADE, related_name="reservations")
+    run = models.ForeignKey(DeliveryRun, on_delete=models.CASCADE, related_name="reservations")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    status = models.CharField(max_length=10, choices=Status, default=Status.HELD, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class MealCount(models.Model):
+    """Free meals a hub handed out on a day: a number, nobody's name."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "hub": INTERNAL,
+        "day": INTERNAL,
+        "meals": PUBLIC,
+    }
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="meal_counts")
+    day = models.DateField()
+    meals = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "day"], name="one_meal_count_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}:{self.meals}"
+
+
+class Reimbursement(models.Model):
+    """A driver's out-of-pocket cost: an amount and a run code, no names or memos.
+    The receipt photo is re-encoded without metadata (R6) and sealed under its
+    own vault subject (R19); shredding the subject destroys it."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "code": INTERNAL,
+        "organisation": INTERNAL,
+        "run_code": INTERNAL,
+        "amount_cents": INTERNAL,
+        "status": INTERNAL,
+        "receipt": SENSITIVE,
+        "subject": INTERNAL,
+        "submitted_by": INTERNAL,
+        "decided_by": INTERNAL,
+        "submitted_on": INTERNAL,
+        "decided_on": INTERNAL,
+    }
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    organisation = models.ForeignKey(
+        "coalition.Organisation", on_delete=models.CASCADE, related_name="aid_reimbursements"
+    )
+    run_code = models.CharField(_("run code"), max_length=12)
+    amount_cents = models.PositiveIntegerField(_("amount"))
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.SUBMITTED, db_index=True
+    )
+    # A JPEG re-encoded by Pillow, base64, sealed (never plaintext on disk).
+    receipt = EncryptedTextField(subject_field="subject")
+    subject = models.ForeignKey(
+        "vault.Subject", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_on = models.DateField(default=timezone.localdate)
+    decided_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ImportedRow(models.Model):
+    """Idempotent CSV import: the keyed hash of a sheet row's content, per organisation."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "organisation": INTERNAL,
+        "row_hash": INTERNAL,
+        "request": INTERNAL,
+    }
+
+    organisation = models.ForeignKey("coalition.Organisation", on_delete=models.CASCADE)
+    row_hash = models.CharField(max_length=64)
+    request = models.ForeignKey(
+        AidRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "row_hash"], name="one_import_per_row")
+        ]
+
+    def __str__(self) -> str:
+        return self.row_hash[:8]
