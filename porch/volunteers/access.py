@@ -11,7 +11,7 @@ A person's own sign-ups and swaps are theirs alone.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -589,3 +589,48 @@ def feed_signups(user) -> QuerySet[SignUp]:
         .select_related("shift__slot__site")
         .order_by("shift__starts_at")
     )
+
+
+# ---- Engagement ------------------------------------------------------------------------
+
+INACTIVE_DAYS = 30
+
+
+def _active_since(since: datetime.date, today: datetime.date):
+    """A person counts as active if they held a place on a shift, or attended
+    a training session, between `since` and today."""
+    shifts = SignUp.objects.filter(
+        volunteer=OuterRef("pk"),
+        state=SignUp.State.ACTIVE,
+        shift__date__gte=since,
+        shift__date__lte=today,
+    )
+    trainings = Attendance.objects.filter(
+        volunteer=OuterRef("pk"),
+        attended=True,
+        session__on_date__gte=since,
+        session__on_date__lte=today,
+    )
+    return Exists(shifts) | Exists(trainings)
+
+
+def engagement_of(organisation: Organisation, *, today=None) -> tuple[list[User], list[User]]:
+    """(active, inactive) active members of an organisation over the last
+    30 days, by handle: one query."""
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=INACTIVE_DAYS)
+    people = (
+        User.objects.filter(
+            status=User.Status.ACTIVE,
+            memberships__organisation=organisation,
+            memberships__status=Membership.Status.ACTIVE,
+        )
+        .distinct()
+        .annotate(recent=_active_since(since, today))
+        .only("pk", "code", "handle", "language")
+        .order_by("handle")
+    )
+    active, inactive = [], []
+    for person in people:
+        (active if person.recent else inactive).append(person)
+    return active, inactive

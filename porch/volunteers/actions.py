@@ -948,3 +948,30 @@ def do_revoke_calendar_feed(user, *, actor) -> None:
             raise ValidationError(_("You have no calendar feed to revoke."))
         Volunteer.objects.filter(pk=volunteer.pk).update(calendar_token_hash="")
         audit.record(actor, "calendar.revoked", obj=user)
+
+
+# ---- Engagement --------------------------------------------------------------------
+
+THANKS = "thanks"
+REENGAGE = "reengage"
+
+
+def do_send_engagement(organisation, kind: str, *, actor, today=None) -> int:
+    """Thank the members active in the last 30 days, or nudge those who were
+    not, through messaging's content-free notification ("something new —
+    open Porch"): no name, site or time leaves Porch. One of each kind per
+    person per organisation per ISO week, however often it is pressed.
+    Returns how many people it was queued for."""
+    _require_coordinator(actor, organisation)
+    if kind not in (THANKS, REENGAGE):
+        raise ValidationError(_("Choose thanks or a re-engagement nudge."))
+    today = today or timezone.localdate()
+    active, inactive = access.engagement_of(organisation, today=today)
+    people = [p for p in (active if kind == THANKS else inactive) if p.pk != actor.pk]
+    year, week, _weekday = today.isocalendar()
+    key = f"engage-{kind}-{organisation.code}-{year}w{week}"
+    with transaction.atomic():
+        audit.record(actor, f"engagement.{kind}_sent", organisation=organisation)
+        for person in people:
+            _after_commit(person, notify.NOTIFICATION, actor, key)
+    return len(people)

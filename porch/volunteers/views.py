@@ -511,6 +511,40 @@ def counts(request):
     return render(request, "volunteers/counts.html", {"rows": access.counts_by_organisation()})
 
 
+# ---- Engagement ----------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def engagement(request, code):
+    organisation = access.get_coordinated_organisation(request.user, code)
+    active, inactive = access.engagement_of(organisation)
+    context = {"organisation": organisation, "active": active, "inactive": inactive}
+    return render(request, "volunteers/engagement.html", context)
+
+
+@require_POST
+@login_required
+def engagement_send(request, code):
+    organisation = access.get_coordinated_organisation(request.user, code)
+    try:
+        sent = actions.do_send_engagement(
+            organisation, request.POST.get("kind", ""), actor=request.user
+        )
+    except ValidationError as error:
+        return _problem(request, error)
+    messages.success(
+        request,
+        ngettext(
+            "A message is on its way to %(count)d person.",
+            "A message is on its way to %(count)d people.",
+            sent,
+        )
+        % {"count": sent},
+    )
+    return redirect("volunteers:engagement", code=organisation.code)
+
+
 # ---- Training ---------------------------------------------------------------------
 
 

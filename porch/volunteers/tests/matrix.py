@@ -111,6 +111,13 @@ ROWS = [
         },
     ),
     page("coverage", "organisation", get=COORDINATORS_A),
+    page("engagement", "organisation", get=COORDINATORS_A),
+    # The empty body names no kind of message: refused.
+    action(
+        "engagement-send",
+        "organisation",
+        own=signed_in("404", coordinator="invalid", org_admin="invalid"),
+    ),
     form("site-create", "organisation"),
     page("site", "site", get=MEMBERS_A, other_get=MEMBERS_B),
     form("site-edit", "site"),
