@@ -14,7 +14,10 @@ class ReportForm(forms.Form):
     size = forms.ChoiceField(label=_("Size: how many agents"), choices=Size.choices)
     activity = forms.ChoiceField(label=_("Activity: what they are doing"), choices=Activity.choices)
     zone = forms.ModelChoiceField(
-        label=_("Location: zone"), queryset=Zone.objects.order_by("name"), required=False
+        label=_("Location: zone"),
+        queryset=Zone.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
     )
     intersection = forms.CharField(
         label=_("Location: nearest intersection"), max_length=120, required=False

@@ -28,7 +28,9 @@ def test_it_takes_a_report_and_refuses_one_without_a_place(cast, signed_in):
     assert bad.status_code == 400
     assert b"Give the zone or the nearest intersection." in bad.content
     assert not Report.objects.exists()
-    done = client.post(f"/response/org/{cast.org_a.code}/report/", {**SALUTE, "zone": cast.zone.pk})
+    done = client.post(
+        f"/response/org/{cast.org_a.code}/report/", {**SALUTE, "zone": cast.zone.code}
+    )
     report = Report.objects.get()
     assert done.status_code == 302 and done["Location"] == f"/response/report/{report.code}/"
     detail = client.get(done["Location"])

@@ -1,0 +1,1 @@
+from porch.messaging.tests.conftest import twilio_fake  # noqa: F401 - the loopback SMS gateway
