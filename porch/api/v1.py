@@ -287,3 +287,9 @@ api.add_router("/messaging", messaging_router)
 from porch.api.volunteers import router as volunteers_router  # noqa: E402
 
 api.add_router("/volunteers", volunteers_router)
+
+
+# ---- Rapid response (porch/api/response.py) ----
+from porch.api.response import router as response_router  # noqa: E402
+
+api.add_router("/response", response_router)

@@ -1,0 +1,181 @@
+"""The rapid-response part of the v1 API: reports, dispatches, outcomes, alerts.
+
+Thin: reads through porch.response.access (404 for missing and forbidden
+alike), writes through porch.response.actions. Reports are listed with
+their SALUTE fields only — never the free text or the reporter's contact.
+A well-formed request the state refuses (an alert before two distinct
+confirmations, R32; an outcome before accepting) is 409.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from ninja import Field, Path, Router, Schema, Status
+
+from porch.response import access, actions
+from porch.response.models import Outcome
+
+router = Router(tags=["response"])
+
+CODE_PATTERN = r"^[A-Za-z0-9]{1,32}$"
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class InvalidOut(Schema):
+    detail: str
+    errors: list[dict] = []
+
+
+COMMON = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
+
+
+class ReportOut(Schema):
+    code: str
+    organisation: str
+    status: str
+    zone: str | None
+    size: str
+    activity: str
+    uniform: str
+    equipment: str
+    seen_at: datetime.datetime
+    confirmations: int
+    heading: int
+
+
+class DispatchOut(Schema):
+    code: str
+    report: str
+    zone: str | None
+    state: str
+    outcome: str
+
+
+class OutcomeIn(Schema):
+    outcome: str = Field(..., pattern="^(" + "|".join(Outcome.values) + ")$")
+
+
+class AlertOut(Schema):
+    code: str
+    kind: str
+    zone: str
+    time_bucket: str
+    original: str | None
+
+
+class AlertIn(Schema):
+    advice: str = Field("know_rights", pattern="^(stay_inside|know_rights|avoid_area)$")
+
+
+def _refused(error: DjangoValidationError):
+    return Status(409, {"detail": " ".join(error.messages), "errors": []})
+
+
+def _report_out(report, heading: int = 0) -> dict:
+    return {
+        "code": report.code,
+        "organisation": report.organisation.code,
+        "status": report.status,
+        "zone": report.zone.code if report.zone else None,
+        "size": report.size,
+        "activity": report.activity,
+        "uniform": report.uniform,
+        "equipment": report.equipment,
+        "seen_at": report.seen_at,
+        "confirmations": len(report.confirmers()),
+        "heading": heading,
+    }
+
+
+def _dispatch_out(dispatch) -> dict:
+    return {
+        "code": dispatch.code,
+        "report": dispatch.report.code,
+        "zone": dispatch.report.zone.code if dispatch.report.zone else None,
+        "state": dispatch.state,
+        "outcome": dispatch.outcome,
+    }
+
+
+def _alert_out(alert) -> dict:
+    return {
+        "code": alert.code,
+        "kind": alert.kind,
+        "zone": alert.zone.code,
+        "time_bucket": alert.time_bucket,
+        "original": alert.original.code if alert.original else None,
+    }
+
+
+@router.get("/reports", url_name="response-reports", response={200: list[ReportOut], 401: ErrorOut})
+def reports(request):
+    rows = list(
+        access.reports_for(request.auth).open().select_related("zone", "organisation")[:200]
+    )
+    heading = actions.heading_counts(rows)
+    return [_report_out(report, heading.get(report.pk, 0)) for report in rows]
+
+
+@router.get("/reports/{code}", url_name="response-report", response={200: ReportOut, **COMMON})
+def report(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    found = access.get_report_for_user(request.auth, code)
+    return _report_out(found, actions.heading_counts([found]).get(found.pk, 0))
+
+
+@router.post(
+    "/reports/{code}/dispatches",
+    url_name="response-report-dispatch",
+    response={201: list[DispatchOut], 409: InvalidOut, **COMMON},
+)
+def dispatch_report(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    found = access.get_report_for_user(request.auth, code)
+    try:
+        made = actions.do_dispatch_verifiers(found, actor=request.auth)
+    except DjangoValidationError as error:
+        return _refused(error)
+    return Status(201, [_dispatch_out(d) for d in made])
+
+
+@router.post(
+    "/reports/{code}/alert",
+    url_name="response-report-alert",
+    response={201: AlertOut, 409: InvalidOut, **COMMON},
+)
+def publish_alert(request, payload: AlertIn, code: str = Path(..., pattern=CODE_PATTERN)):
+    found = access.get_report_for_user(request.auth, code)
+    try:
+        alert = actions.do_publish_alert(found, actor=request.auth, advice=payload.advice)
+    except DjangoValidationError as error:
+        return _refused(error)
+    return Status(201, _alert_out(alert))
+
+
+@router.get(
+    "/dispatches", url_name="response-dispatches", response={200: list[DispatchOut], 401: ErrorOut}
+)
+def dispatches(request):
+    rows = access.dispatches_for(request.auth).select_related("report__zone").order_by("-pk")
+    return [_dispatch_out(d) for d in rows[:200]]
+
+
+@router.post(
+    "/dispatches/{code}/outcome",
+    url_name="response-dispatch-outcome",
+    response={200: DispatchOut, 409: InvalidOut, **COMMON},
+)
+def report_outcome(request, payload: OutcomeIn, code: str = Path(..., pattern=CODE_PATTERN)):
+    found = access.get_dispatch_for_verifier(request.auth, code)
+    try:
+        done = actions.do_report_outcome(found, outcome=payload.outcome, actor=request.auth)
+    except DjangoValidationError as error:
+        return _refused(error)
+    return _dispatch_out(done)
+
+
+@router.get("/alerts", url_name="response-alerts", response={200: list[AlertOut], 401: ErrorOut})
+def alerts(request):
+    rows = access.alerts_for(request.auth).select_related("zone", "original").order_by("-pk")
+    return [_alert_out(a) for a in rows[:200]]
