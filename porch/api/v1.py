@@ -293,3 +293,9 @@ api.add_router("/volunteers", volunteers_router)
 from porch.api.response import router as response_router  # noqa: E402
 
 api.add_router("/response", response_router)
+
+
+# ---- Mutual aid (porch/api/aid.py) ----
+from porch.api.aid import router as aid_router  # noqa: E402
+
+api.add_router("/aid", aid_router)

@@ -1,0 +1,289 @@
+"""The mutual-aid part of the v1 API: requests, open runs and claims, day plans.
+
+Thin, like the rest of v1: reads through porch.aid.access (404 for missing
+and forbidden alike, R30), writes through porch.aid.actions.
+- Requests are for the organisation's intake volunteers and coordinators:
+  code, zone, status, size and needs. Never a callback number, never an
+  address (those stay on the one-request page and the run page, R31).
+- Open runs are for vetted drivers: zone, size and time, no addresses.
+  A claim is the action's one conditional UPDATE (R46): of two claimers
+  exactly one gets 200, the other 409.
+- A day's plan is for coordinators: its runs by zone, size and time.
+A body that does not parse or breaks the schema is 422; a well-formed body
+the action or the object's state refuses (no zone, a number that is no phone
+number, a closed request, a run already claimed) is 409 with the translated
+message.
+"""
+
+import datetime
+from typing import Annotated
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Router, Schema, Status
+from pydantic import StringConstraints
+
+from porch.aid import access, actions
+from porch.aid.models import HOUSEHOLD_LANGUAGES, AidRequest, Diet, HomeTimes, Need, Urgency
+from porch.coalition.models import Zone
+
+router = Router(tags=["aid"])
+
+CODE_PATTERN = r"^[A-Za-z0-9]{1,32}$"
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+
+
+def _one_of(values) -> str:
+    return "^(" + "|".join(values) + ")$"
+
+
+NeedCode = Annotated[str, StringConstraints(pattern=_one_of(Need.values))]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class InvalidOut(Schema):
+    detail: str
+    errors: list[dict] = []
+
+
+COMMON = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
+WRITES = {400: ErrorOut, 403: ErrorOut, 409: InvalidOut, **COMMON}
+
+
+class RequestIn(Schema):
+    callback_number: str = Field(..., min_length=1, max_length=32, pattern=TEXT_PATTERN)
+    zone: str | None = Field(None, pattern=CODE_PATTERN)
+    cross_streets: str = Field("", max_length=200, pattern=TEXT_PATTERN)
+    household_size: int = Field(1, ge=1, le=actions.MAX_HOUSEHOLD)
+    needs: list[NeedCode] = Field(default_factory=list, max_length=20)
+    diet: str = Field(Diet.ANY, pattern=_one_of(Diet.values))
+    language: str = Field("en", pattern=_one_of(dict(HOUSEHOLD_LANGUAGES)))
+    home_times: str = Field(HomeTimes.ANY, pattern=_one_of(HomeTimes.values))
+    urgency: str = Field(Urgency.ROUTINE, pattern=_one_of(Urgency.values))
+
+
+class CloseIn(Schema):
+    status: str = Field(..., pattern=_one_of(AidRequest.CLOSED_BY_HAND))
+
+
+class RequestOut(Schema):
+    code: str
+    organisation: str
+    kind: str
+    source: str
+    status: str
+    zone: str | None
+    household_size: int
+    bags: int
+    needs: list[str]
+    diet: str
+    language: str
+    home_times: str
+    urgency: str
+    callback_attempts: int
+    created_on: datetime.date
+
+
+class RunOut(Schema):
+    code: str
+    organisation: str
+    hub: str
+    day: datetime.date
+    status: str
+    zones: str
+    stops: int
+    bags: int
+    first_stop_at: datetime.datetime
+    last_window_end: datetime.datetime
+    mine: bool
+
+
+def _refused(error: DjangoValidationError):
+    return Status(409, {"detail": " ".join(error.messages), "errors": []})
+
+
+def _invalid(error: DjangoValidationError):
+    """A schema-valid body the action refuses (a number that is no phone
+    number, no zone): 409 with the fields named, as elsewhere in v1."""
+    fields = list(error.error_dict) if hasattr(error, "error_dict") else []
+    return Status(
+        409,
+        {
+            "detail": " ".join(error.messages),
+            "errors": [{"loc": [f], "type": "invalid"} for f in fields],
+        },
+    )
+
+
+def _request_out(found: AidRequest) -> dict:
+    return {
+        "code": found.code,
+        "organisation": found.organisation.code,
+        "kind": found.kind,
+        "source": found.source,
+        "status": found.status,
+        "zone": found.zone.code if found.zone else None,
+        "household_size": found.household_size,
+        "bags": found.bags,
+        "needs": list(found.needs),
+        "diet": found.diet,
+        "language": found.language,
+        "home_times": found.home_times,
+        "urgency": found.urgency,
+        "callback_attempts": found.callback_attempts,
+        "created_on": found.created_on,
+    }
+
+
+def _run_out(run, user) -> dict:
+    return {
+        "code": run.code,
+        "organisation": run.organisation.code,
+        "hub": run.hub.name,
+        "day": run.day,
+        "status": run.status,
+        "zones": run.zone_names,
+        "stops": run.stop_count,
+        "bags": run.bags,
+        "first_stop_at": run.first_stop_at,
+        "last_window_end": run.last_window_end,
+        "mine": run.driver_id is not None and run.driver_id == user.pk,
+    }
+
+
+# ---- Requests ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/organisations/{code}/requests",
+    url_name="aid-requests",
+    response={200: list[RequestOut], **COMMON},
+)
+def requests(request, code: str = Path(..., pattern=CODE_PATTERN), status: str = ""):
+    org = access.get_intake_organisation_for_user(request.auth, code)
+    found = access.requests_visible_to(request.auth).filter(organisation=org)
+    if status:
+        found = found.filter(status=status)
+    return [_request_out(item) for item in found.order_by("-pk")[:500]]
+
+
+@router.post(
+    "/organisations/{code}/requests",
+    url_name="aid-request-create",
+    response={201: RequestOut, **WRITES},
+)
+def create_request(request, payload: RequestIn, code: str = Path(..., pattern=CODE_PATTERN)):
+    org = access.get_intake_organisation_for_user(request.auth, code)
+    zone = None
+    if payload.zone:
+        zone = Zone.objects.filter(code=payload.zone).first()
+        if zone is None:
+            return _invalid(
+                DjangoValidationError({"zone": [_("There is no zone with that code.")]})
+            )
+    try:
+        created = actions.do_create_request(
+            org,
+            callback_number=payload.callback_number,
+            zone=zone,
+            cross_streets=payload.cross_streets,
+            household_size=payload.household_size,
+            needs=payload.needs,
+            diet=payload.diet,
+            language=payload.language,
+            home_times=payload.home_times,
+            urgency=payload.urgency,
+            actor=request.auth,
+        )
+    except DjangoValidationError as error:
+        return _invalid(error)
+    return Status(201, _request_out(created))
+
+
+@router.get("/requests/{code}", url_name="aid-request", response={200: RequestOut, **COMMON})
+def request_detail(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    return _request_out(access.get_request_for_user(request.auth, code))
+
+
+@router.post(
+    "/requests/{code}/no-answer",
+    url_name="aid-request-no-answer",
+    response={200: RequestOut, **WRITES},
+)
+def request_no_answer(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    found = access.get_request_for_user(request.auth, code)
+    try:
+        found = actions.do_record_no_answer(found, actor=request.auth)
+    except DjangoValidationError as error:
+        return _refused(error)
+    return _request_out(found)
+
+
+@router.post(
+    "/requests/{code}/close",
+    url_name="aid-request-close",
+    response={200: RequestOut, **WRITES},
+)
+def request_close(request, payload: CloseIn, code: str = Path(..., pattern=CODE_PATTERN)):
+    found = access.get_request_for_user(request.auth, code)
+    try:
+        found = actions.do_close_request(found, payload.status, actor=request.auth)
+    except DjangoValidationError as error:
+        return _refused(error)
+    return _request_out(found)
+
+
+# ---- Runs ----------------------------------------------------------------------------------
+
+
+@router.get("/runs/open", url_name="aid-open-runs", response={200: list[RunOut], 401: ErrorOut})
+def open_runs(request):
+    runs = access.open_runs_for(request.auth).select_related("organisation")
+    return [_run_out(run, request.auth) for run in runs]
+
+
+@router.get("/runs/mine", url_name="aid-my-runs", response={200: list[RunOut], 401: ErrorOut})
+def my_runs(request):
+    runs = access.my_runs(request.auth).select_related("organisation")
+    return [_run_out(run, request.auth) for run in runs]
+
+
+@router.get("/runs/{code}", url_name="aid-run", response={200: RunOut, **COMMON})
+def run_detail(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    return _run_out(access.get_run_for_user(request.auth, code), request.auth)
+
+
+@router.post("/runs/{code}/claim", url_name="aid-run-claim", response={200: RunOut, **WRITES})
+def run_claim(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    run = access.get_run_for_user(request.auth, code)
+    if run.organisation not in access.driver_organisations(request.auth):
+        # A coordinator sees the run but cannot drive it: as if it were not there.
+        raise Http404
+    try:
+        run = actions.do_claim_run(run, actor=request.auth)
+    except DjangoValidationError as error:
+        return _refused(error)
+    return _run_out(run, request.auth)
+
+
+# ---- Plans ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/organisations/{code}/plan",
+    url_name="aid-plan",
+    response={200: list[RunOut], **COMMON},
+)
+def plan(
+    request,
+    code: str = Path(..., pattern=CODE_PATTERN),
+    day: datetime.date | None = None,
+):
+    org = access.get_planner_organisation_for_user(request.auth, code)
+    runs = access.runs_of_day(org, day or timezone.localdate()).select_related("organisation")
+    return [_run_out(run, request.auth) for run in runs]
