@@ -619,6 +619,10 @@ def do_complete_run(run: DeliveryRun, *, actor) -> DeliveryRun:
             )
         run.status = DeliveryRun.Status.COMPLETED
         run.save(update_fields=["status"])
+        # Hubs slice: the stock held for this run leaves the shelf.
+        from porch.aid.hubs import consume_run_reservations
+
+        consume_run_reservations(run)
         audit.record(actor, "aid.run.completed", obj=run, organisation=run.organisation)
         subjects = [
             s

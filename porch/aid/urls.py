@@ -26,3 +26,23 @@ urlpatterns = [
     path("runs/<str:code>/stops/<str:stop>/deliver/", views.stop_deliver, name="stop-deliver"),
     path("runs/<str:code>/stops/<str:stop>/fail/", views.stop_fail, name="stop-fail"),
 ]
+
+# ---- Hubs, stock, reimbursements, CSV import (porch/aid/hub_views.py) ----
+from porch.aid import hub_views  # noqa: E402
+
+urlpatterns += [
+    path("hubs/", hub_views.hub_list, name="hubs"),
+    path("hubs/<str:code>/", hub_views.hub_detail, name="hub"),
+    path("hubs/<str:code>/items/", hub_views.hub_item_create, name="hub-item-create"),
+    path("hubs/<str:code>/threshold/", hub_views.hub_threshold, name="hub-threshold"),
+    path("hubs/<str:code>/donations/", hub_views.hub_donation, name="hub-donation"),
+    path("hubs/<str:code>/reserve/", hub_views.hub_reserve, name="hub-reserve"),
+    path(
+        "hubs/<str:code>/reservations/<str:reservation>/release/",
+        hub_views.reservation_release,
+        name="hub-reservation-release",
+    ),
+    path("hubs/<str:code>/meals/", hub_views.hub_meals, name="hub-meals"),
+    path("hubs/<str:code>/public/", hub_views.hub_public, name="hub-public"),
+    path("hubs/<str:code>/needs/", hub_views.hub_needs, name="hub-needs"),
+]

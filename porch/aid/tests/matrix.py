@@ -178,3 +178,89 @@ ROWS = [
         post={"claimed": NOBODY, "underway": DRIVER_INVALID, "other": NOBODY},
     ),
 ]
+
+
+# ---- Hubs slice (hub keepers and coordinators; porch/aid/hub_views.py) ----
+
+
+def _hubs():
+    from porch.aid.tests.fixtures import hub_for
+
+    return {
+        "own": lambda w: {"code": hub_for(w.org_a, w.zone).code},
+        "other": lambda w: {"code": hub_for(w.org_b, w.zone_b).code},
+    }
+
+
+def _public_hubs():
+    from porch.aid.models import Hub
+    from porch.aid.tests.fixtures import hub_for
+
+    def public(w):
+        hub = hub_for(w.org_a, w.zone)
+        Hub.objects.filter(pk=hub.pk).update(is_public=True)
+        return {"code": hub.code}
+
+    return {"public": public, "private": lambda w: {"code": hub_for(w.org_a, w.zone).code}}
+
+
+def _reservations():
+    from porch.aid.hubs import do_add_stock_item, do_record_donation, do_reserve_stock
+
+    def build(org, zone):
+        def kwargs(w):
+            run = make_run(org(w), zone(w))
+            item = do_add_stock_item(run.hub, name="Rice", actor=None)
+            do_record_donation(item, 5, actor=None)
+            reservation = do_reserve_stock(run, item, 2, actor=None)
+            return {"code": run.hub.code, "reservation": reservation.code}
+
+        return kwargs
+
+    return {
+        "own": build(lambda w: w.org_a, lambda w: w.zone),
+        "other": build(lambda w: w.org_b, lambda w: w.zone_b),
+    }
+
+
+def hub_post(name, own=COORDINATOR_INVALID, states=None):
+    return Row(
+        f"aid:{name}",
+        states=states or _hubs(),
+        expect={
+            "GET": {"own": WRONG, "other": WRONG},
+            "POST": {"own": own, "other": NOBODY},
+        },
+    )
+
+
+ROWS += [
+    Row(
+        "aid:hubs",
+        expect={"GET": {"none": COORDINATOR}, "POST": {"none": WRONG}},
+        states={"none": lambda w: (_hubs()["own"](w), {})[1]},
+    ),
+    Row(
+        "aid:hub",
+        states=_hubs(),
+        expect={
+            "GET": {"own": COORDINATOR, "other": NOBODY},
+            "POST": {"own": WRONG, "other": WRONG},
+        },
+    ),
+    hub_post("hub-item-create"),
+    hub_post("hub-threshold"),
+    hub_post("hub-donation"),
+    hub_post("hub-reserve"),
+    hub_post("hub-meals"),
+    hub_post("hub-public", own=COORDINATOR),
+    hub_post("hub-reservation-release", own=COORDINATOR, states=_reservations()),
+    Row(
+        "aid:hub-needs",
+        states=_public_hubs(),
+        expect={
+            "GET": {"public": table("ok"), "private": table("404")},
+            "POST": {"public": WRONG, "private": WRONG},
+        },
+    ),
+]
