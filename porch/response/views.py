@@ -5,6 +5,8 @@ contact: the report detail shows only whether a contact is on file (R5).
 The free text is shown to the desk only.
 """
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -33,6 +35,24 @@ GET_POST = ["GET", "POST"]
 def _problem(request, error: ValidationError, back: str):
     return render(
         request, "response/problem.html", {"errors": error.messages, "back": back}, status=400
+    )
+
+
+def _shown(report, *, desk: bool) -> SimpleNamespace:
+    """What a template may read of a report: never the reporter's contact
+    (R5), and the free text only for the desk."""
+    return SimpleNamespace(
+        code=report.code,
+        status=report.get_status_display(),
+        triage_reason=report.triage_reason,
+        size=report.get_size_display(),
+        activity=report.get_activity_display(),
+        zone=report.zone.name if report.zone else "",
+        intersection=report.intersection,
+        uniform=report.get_uniform_display(),
+        equipment=report.get_equipment_display(),
+        seen_at=report.seen_at,
+        details=report.details if desk else "",
     )
 
 
@@ -124,9 +144,17 @@ def member_report(request, code):
 def report_detail(request, code):
     report = access.get_report_for_user(request.user, code)
     dispatches = list(report.dispatches.select_related("verifier").order_by("asked_at"))
+    rows = [
+        {
+            "handle": d.verifier.handle,
+            "state": d.get_state_display(),
+            "outcome": d.get_outcome_display() if d.outcome else "",
+        }
+        for d in dispatches
+    ]
     context = {
-        "report": report,
-        "dispatches": dispatches,
+        "report": _shown(report, desk=True),
+        "dispatches": rows,
         "heading": sum(1 for d in dispatches if d.state == Dispatch.State.ACCEPTED),
         "confirmations": len(report.confirmers()),
         "can_publish": report.can_publish(),
@@ -229,7 +257,11 @@ def alert_correct(request, code):
 @login_required
 def dispatch_detail(request, code):
     dispatch = access.get_dispatch_for_verifier(request.user, code)
-    context = {"dispatch": dispatch, "report": dispatch.report, "outcome_form": OutcomeForm()}
+    context = {
+        "dispatch": dispatch,
+        "report": _shown(dispatch.report, desk=False),
+        "outcome_form": OutcomeForm(),
+    }
     return render(request, "response/dispatch.html", context)
 
 
