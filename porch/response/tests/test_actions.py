@@ -209,3 +209,24 @@ def test_a_verifier_answers_by_sms_only_from_their_own_phone(cast):
     assert Dispatch.objects.get(pk=dispatch.pk).state == "asked"
     assert "Thank you" in _text(f"GO {dispatch.code}", sender="+16125550144")
     assert Dispatch.objects.get(pk=dispatch.pk).state == "accepted"
+
+
+def test_it_ranks_by_zone_then_language_then_trust(cast):
+    from porch.accounts.roles import TrustLevel
+    from porch.core.testing import make_member
+    from porch.response.tests.fixtures import put_on_shift
+
+    far = make_member("far", cast.org_a, "verifier")
+    speaks = make_member("spk", cast.org_a, "verifier")
+    trusted = make_member("tru", cast.org_a, "verifier", trust=TrustLevel.COORDINATOR)
+    off_shift = make_member("off", cast.org_a, "verifier")
+    speaks.language = "so"
+    speaks.save()
+    put_on_shift(far, cast.org_a, cast.zone_b)
+    put_on_shift(speaks, cast.org_a, cast.zone)
+    put_on_shift(trusted, cast.org_a, cast.zone)
+    report = new_report(cast, language="so")
+    assert actions.ranked_verifiers(report) == [speaks, trusted, far]
+    assert off_shift not in actions.ranked_verifiers(report)
+    english = new_report(cast, language="en")
+    assert actions.ranked_verifiers(english)[:2] == [trusted, speaks]
