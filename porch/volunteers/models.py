@@ -602,3 +602,30 @@ class AvailabilityException(models.Model):
     @property
     def whole_day(self) -> bool:
         return self.start_time is None
+
+
+class PromotionRules(models.Model):
+    """A coalition's thresholds for raising trust (DOMAIN.md W8). Without a
+    row, the defaults below apply (promotion.rules_for)."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "coalition": INTERNAL,
+        "responder_vouches": INTERNAL,
+        "dispatcher_months": INTERNAL,
+        "dispatcher_referrals": INTERNAL,
+    }
+
+    coalition = models.OneToOneField(
+        "coalition.Coalition", on_delete=models.CASCADE, related_name="promotion_rules"
+    )
+    responder_vouches = models.PositiveSmallIntegerField(_("vouches for responder"), default=2)
+    dispatcher_months = models.PositiveSmallIntegerField(
+        _("months active before dispatcher"), default=3
+    )
+    dispatcher_referrals = models.PositiveSmallIntegerField(
+        _("referrals for dispatcher"), default=2
+    )
+
+    def __str__(self) -> str:
+        return f"promotion-rules:{self.coalition_id}"
