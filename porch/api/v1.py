@@ -299,3 +299,9 @@ api.add_router("/response", response_router)
 from porch.api.aid import router as aid_router  # noqa: E402
 
 api.add_router("/aid", aid_router)
+
+
+# ---- Mutual aid hubs (porch/api/aid_hubs.py) ----
+from porch.api.aid_hubs import router as aid_hubs_router  # noqa: E402
+
+api.add_router("/aid-hubs", aid_hubs_router)
