@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "porch.campaigns",
     "porch.aid",
     "porch.response",
+    "porch.response.cases",
     "porch.api",
 ]
 
