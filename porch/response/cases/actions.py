@@ -1,6 +1,8 @@
 """Every state change for legal handoffs: atomic, validated, audited (no content
 in audit rows: the action name and the handoff's code only)."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -110,4 +112,35 @@ def forget_handoff(subject, *, pk=None) -> None:
     )
     rows.update(
         status=LegalHandoff.Status.PURGED, what_happened=None, contact_route=None, subject=None
+    )
+
+
+ACCOMPANIMENT_PURPOSES = ("court_hearing", "check_in")
+
+
+def do_escalate_detention(signup, *, what_happened: str, contact_route: str, actor):
+    """A volunteer on an accompaniment shift: "the person was detained here".
+
+    Only the volunteer holding an active sign-up for a court-hearing or
+    check-in shift that is under way (or ended within the hour) may raise it;
+    the handoff takes the site's zone and the site's organisation.
+    """
+    shift = signup.shift
+    slot = shift.slot
+    now = timezone.now()
+    if (
+        signup.volunteer_id != getattr(actor, "pk", None)
+        or signup.state != "active"
+        or slot.purpose not in ACCOMPANIMENT_PURPOSES
+        or not (shift.starts_at - timedelta(hours=1) <= now <= shift.ends_at + timedelta(hours=1))
+    ):
+        raise ValidationError(_("You can raise this only during your accompaniment shift."))
+    return do_create_handoff(
+        slot.site.organisation,
+        zone=slot.site.zone,
+        time_bucket=TimeBucket.LAST_HOUR,
+        what_happened=what_happened,
+        contact_route=contact_route,
+        source=LegalHandoff.Source.ACCOMPANIMENT,
+        actor=actor,
     )
