@@ -634,3 +634,25 @@ def engagement_of(organisation: Organisation, *, today=None) -> tuple[list[User]
     for person in people:
         (active if person.recent else inactive).append(person)
     return active, inactive
+
+
+# ---- Promotion -------------------------------------------------------------------------
+
+
+def get_member_for_promotion(coordinator, org_code: str, member_code: str):
+    """(organisation, member): an organisation the person coordinates and one
+    of its members with an active membership; 404 otherwise."""
+    organisation = get_coordinated_organisation(coordinator, org_code)
+    member = (
+        User.objects.filter(
+            code=member_code,
+            status__in=[User.Status.ACTIVE, User.Status.PENDING],
+            memberships__organisation=organisation,
+            memberships__status=Membership.Status.ACTIVE,
+        )
+        .distinct()
+        .first()
+    )
+    if member is None:
+        raise Http404
+    return organisation, member

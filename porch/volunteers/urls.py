@@ -25,6 +25,12 @@ urlpatterns = [
     path("orgs/<str:code>/coverage/", views.coverage, name="coverage"),
     path("orgs/<str:code>/engagement/", views.engagement, name="engagement"),
     path("orgs/<str:code>/engagement/send/", views.engagement_send, name="engagement-send"),
+    path("orgs/<str:code>/members/<str:member>/promotion/", views.promotion, name="promotion"),
+    path(
+        "orgs/<str:code>/members/<str:member>/promote/",
+        views.promotion_promote,
+        name="promotion-promote",
+    ),
     path("orgs/<str:code>/sites/new/", views.site_create, name="site-create"),
     path("orgs/<str:code>/training/", views.sessions, name="sessions"),
     path("orgs/<str:code>/training/new/", views.session_create, name="session-create"),

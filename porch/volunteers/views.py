@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from porch.accounts.roles import TrustLevel
 from porch.coalition import access as coalition_access
 from porch.core.forms import add_errors
 from porch.core.pdf import pdf_response, render_pdf
 from porch.volunteers import access, actions, protocol
+from porch.volunteers import promotion as promotion_rules
 from porch.volunteers.calendar import render_feed
 from porch.volunteers.forms import (
     AttendeeForm,
@@ -70,6 +72,9 @@ def index(request):
         "organisations": access.member_organisations(user),
         "is_coalition_admin": access.is_coalition_admin(user),
     }
+    first = context["organisations"].select_related("coalition").first()
+    if first is not None:
+        context["promotion"] = promotion_rules.check_member(user, first.coalition)
     return render(request, "volunteers/index.html", context)
 
 
@@ -800,3 +805,37 @@ def calendar_feed(request, token):
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+# ---- Promotion -------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def promotion(request, code, member):
+    organisation, member = access.get_member_for_promotion(request.user, code, member)
+    context = {
+        "organisation": organisation,
+        "member": member,
+        "check": promotion_rules.check_member(member, organisation.coalition),
+    }
+    return render(request, "volunteers/promotion.html", context)
+
+
+@require_POST
+@login_required
+def promotion_promote(request, code, member):
+    organisation, member = access.get_member_for_promotion(request.user, code, member)
+    back = reverse("volunteers:promotion", args=[organisation.code, member.code])
+    try:
+        level = promotion_rules.do_promote_member(
+            member, organisation.coalition, actor=request.user
+        )
+    except ValidationError as error:
+        return _problem(request, error, back=back)
+    messages.success(
+        request,
+        _("%(handle)s was promoted to %(level)s.")
+        % {"handle": member.handle, "level": TrustLevel(level).label},
+    )
+    return redirect(back)

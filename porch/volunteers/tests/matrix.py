@@ -54,6 +54,11 @@ def form(name, key):
     )
 
 
+PROMOTION = {
+    "own": lambda w: {"code": w.org_a.code, "member": w.vic.code},
+    "other": lambda w: {"code": w.org_b.code, "member": w.cal.code},
+}
+
 ROWS = [
     Row(
         "volunteers:index",
@@ -117,6 +122,27 @@ ROWS = [
         "engagement-send",
         "organisation",
         own=signed_in("404", coordinator="invalid", org_admin="invalid"),
+    ),
+    # A member's promotion check: the organisation's coordinators and admins.
+    # Vic (responder, no training) does not meet the rules: refused, unchanged.
+    Row(
+        "volunteers:promotion",
+        states=PROMOTION,
+        expect={
+            "GET": {"own": COORDINATORS_A, "other": NOBODY},
+            "POST": {"own": WRONG, "other": WRONG},
+        },
+    ),
+    Row(
+        "volunteers:promotion-promote",
+        states=PROMOTION,
+        expect={
+            "GET": {"own": WRONG, "other": WRONG},
+            "POST": {
+                "own": signed_in("404", coordinator="invalid", org_admin="invalid"),
+                "other": NOBODY,
+            },
+        },
     ),
     form("site-create", "organisation"),
     page("site", "site", get=MEMBERS_A, other_get=MEMBERS_B),
