@@ -142,7 +142,7 @@ def dispatch_report(request, code: str = Path(..., pattern=CODE_PATTERN)):
 @router.post(
     "/reports/{code}/alert",
     url_name="response-report-alert",
-    response={201: AlertOut, 409: InvalidOut, **COMMON},
+    response={201: AlertOut, 400: ErrorOut, 409: InvalidOut, **COMMON},
 )
 def publish_alert(request, payload: AlertIn, code: str = Path(..., pattern=CODE_PATTERN)):
     found = access.get_report_for_user(request.auth, code)
@@ -164,7 +164,7 @@ def dispatches(request):
 @router.post(
     "/dispatches/{code}/outcome",
     url_name="response-dispatch-outcome",
-    response={200: DispatchOut, 409: InvalidOut, **COMMON},
+    response={200: DispatchOut, 400: ErrorOut, 409: InvalidOut, **COMMON},
 )
 def report_outcome(request, payload: OutcomeIn, code: str = Path(..., pattern=CODE_PATTERN)):
     found = access.get_dispatch_for_verifier(request.auth, code)
