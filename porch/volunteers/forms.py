@@ -191,3 +191,17 @@ class AvailabilityExceptionForm(forms.Form):
         coerce=lambda value: value == "1",
         initial="0",
     )
+
+
+class PromotionRulesForm(forms.Form):
+    responder_vouches = forms.IntegerField(
+        label=_("Vouches needed to become a responder"), min_value=1, max_value=5
+    )
+    dispatcher_months = forms.IntegerField(
+        label=_("Months active before becoming a dispatcher"), min_value=0, max_value=24
+    )
+    dispatcher_referrals = forms.IntegerField(
+        label=_("Referrals from dispatchers or above needed to become a dispatcher"),
+        min_value=0,
+        max_value=5,
+    )

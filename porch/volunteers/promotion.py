@@ -18,6 +18,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,6 +26,7 @@ from django.utils.translation import ngettext
 from porch.accounts.actions import do_raise_trust
 from porch.accounts.models import User, Vouch
 from porch.accounts.roles import TrustLevel
+from porch.core import audit
 from porch.core.models import AuditEntry
 from porch.volunteers.models import Certification, Course, PromotionRules
 
@@ -175,3 +177,28 @@ def do_promote_member(user: User, coalition, *, actor) -> int:
             denied.args[0] if denied.args else _("You cannot give this trust level.")
         ) from None
     return check.level
+
+
+def do_set_promotion_rules(
+    coalition, *, responder_vouches: int, dispatcher_months: int, dispatcher_referrals: int, actor
+) -> PromotionRules:
+    """A coalition admin sets the coalition's thresholds. Audited."""
+    from porch.volunteers import access
+
+    if not access.is_coalition_admin(actor):
+        raise PermissionDenied(_("Only coalition admins can set the promotion rules."))
+    if not (1 <= responder_vouches <= 5 and 0 <= dispatcher_months <= 24):
+        raise ValidationError(_("Enter numbers within the ranges shown."))
+    if not 0 <= dispatcher_referrals <= 5:
+        raise ValidationError(_("Enter numbers within the ranges shown."))
+    with transaction.atomic():
+        rules, _created = PromotionRules.objects.update_or_create(
+            coalition=coalition,
+            defaults={
+                "responder_vouches": responder_vouches,
+                "dispatcher_months": dispatcher_months,
+                "dispatcher_referrals": dispatcher_referrals,
+            },
+        )
+        audit.record(actor, "volunteers.promotion_rules_set", code=coalition.code)
+    return rules

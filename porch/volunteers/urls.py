@@ -7,6 +7,7 @@ app_name = "volunteers"
 urlpatterns = [
     path("", views.index, name="index"),
     path("counts/", views.counts, name="counts"),
+    path("promotion-rules/", views.promotion_rules_edit, name="promotion-rules"),
     path("availability/", views.availability, name="availability"),
     path(
         "availability/exceptions/new/",

@@ -32,6 +32,7 @@ from porch.volunteers.forms import (
     AvailabilityExceptionForm,
     CheckInForm,
     DayForm,
+    PromotionRulesForm,
     SessionForm,
     SiteForm,
     SlotForm,
@@ -839,3 +840,33 @@ def promotion_promote(request, code, member):
         % {"handle": member.handle, "level": TrustLevel(level).label},
     )
     return redirect(back)
+
+
+@require_http_methods(GET_POST)
+@login_required
+def promotion_rules_edit(request):
+    if not access.is_coalition_admin(request.user):
+        raise Http404
+    organisation = access.member_organisations(request.user).select_related("coalition").first()
+    if organisation is None:
+        raise Http404
+    coalition = organisation.coalition
+    rules = promotion_rules.rules_for(coalition)
+    initial = {
+        "responder_vouches": rules.responder_vouches,
+        "dispatcher_months": rules.dispatcher_months,
+        "dispatcher_referrals": rules.dispatcher_referrals,
+    }
+    form = PromotionRulesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            promotion_rules.do_set_promotion_rules(
+                coalition, **form.cleaned_data, actor=request.user
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The promotion rules were saved."))
+            return redirect("volunteers:promotion-rules")
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, form, title=_("Promotion rules"), submit=_("Save"), status=status)

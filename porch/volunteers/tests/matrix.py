@@ -123,6 +123,14 @@ ROWS = [
         "organisation",
         own=signed_in("404", coordinator="invalid", org_admin="invalid"),
     ),
+    # The coalition's promotion thresholds: coalition admins; the empty body is refused.
+    Row(
+        "volunteers:promotion-rules",
+        expect={
+            "GET": {"none": signed_in("404", coalition_admin="ok")},
+            "POST": {"none": signed_in("404", coalition_admin="invalid")},
+        },
+    ),
     # A member's promotion check: the organisation's coordinators and admins.
     # Vic (responder, no training) does not meet the rules: refused, unchanged.
     Row(

@@ -211,3 +211,52 @@ def test_the_volunteer_sees_what_they_need_for_the_next_level(people, signed_in)
     certify(people.pat, Course.VERIFIER)
     body = signed_in(people.pat).get("/volunteers/").content.decode()
     assert "Met: Training certified and unexpired: verifier or driver safety." in body
+
+
+# ---- The coalition's thresholds --------------------------------------------------------
+
+RULES_URL = "/volunteers/promotion-rules/"
+GOOD = {"responder_vouches": "3", "dispatcher_months": "6", "dispatcher_referrals": "1"}
+
+
+def test_a_coalition_admin_sets_the_rules(people, signed_in):
+    client = signed_in(people.gus)
+    assert client.get(RULES_URL).status_code == 200
+    assert client.post(RULES_URL, GOOD).status_code == 302
+    rules = PromotionRules.objects.get(coalition=people.coalition)
+    assert (rules.responder_vouches, rules.dispatcher_months, rules.dispatcher_referrals) == (
+        3,
+        6,
+        1,
+    )
+    assert AuditEntry.objects.filter(action="volunteers.promotion_rules_set").count() == 1
+    # The check follows them at once.
+    check = promotion.check_member(people.pia, people.coalition)
+    assert "0 of 3 vouches" in check.rules[0].sentence
+
+
+def test_out_of_range_rules_are_refused_and_nothing_changes(people, signed_in):
+    response = signed_in(people.gus).post(RULES_URL, {**GOOD, "responder_vouches": "0"})
+    assert response.status_code == 400
+    assert not PromotionRules.objects.exists()
+
+
+def test_a_coordinator_cannot_set_the_rules(people, signed_in):
+    client = signed_in(people.ana)
+    assert client.get(RULES_URL).status_code == 404
+    assert client.post(RULES_URL, GOOD).status_code == 404
+    assert not PromotionRules.objects.exists()
+
+
+def test_the_action_refuses_someone_not_a_coalition_admin(people):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        promotion.do_set_promotion_rules(
+            people.coalition,
+            responder_vouches=1,
+            dispatcher_months=0,
+            dispatcher_referrals=0,
+            actor=people.ana,
+        )
+    assert not PromotionRules.objects.exists()
