@@ -65,7 +65,7 @@ def hub_stock(request, code: str = Path(..., pattern=CODE_PATTERN)):
 @router.post(
     "/{code}/donations",
     url_name="aid-hub-donation",
-    response={201: ItemOut, 409: InvalidOut, **COMMON},
+    response={201: ItemOut, 400: ErrorOut, 409: InvalidOut, **COMMON},
 )
 def hub_donation(request, payload: DonationIn, code: str = Path(..., pattern=CODE_PATTERN)):
     hub = hubs.get_hub_for_keeper(request.auth, code)
