@@ -106,5 +106,14 @@ ci: lint migrations-check test-sqlite test-postgres
 soak: install-dev
 	PORCH_SOAK=1 $(PYTEST) -q -m slow --durations=10
 
+# Load test (R50): 200 volunteers + 20 dispatchers on loopback, SQLite then
+# PostgreSQL (the bench database is created and dropped; never `porch`).
+BENCH_LOAD_DURATION ?= 60
+BENCH_LOAD_PG ?= postgresql://postgres@127.0.0.1:5432/porch_bench_load
+.PHONY: bench-load
+bench-load: install-dev
+	$(BIN)/python -m bench.load.run --duration $(BENCH_LOAD_DURATION)
+	$(BIN)/python -m bench.load.run --duration $(BENCH_LOAD_DURATION) --database $(BENCH_LOAD_PG)
+
 clean:
 	rm -rf $(VENV) var/test-*.sqlite3*
