@@ -16,6 +16,7 @@ message.
 """
 
 import datetime
+import re
 from typing import Annotated
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -23,7 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
-from pydantic import StringConstraints
+from pydantic import BeforeValidator, StringConstraints
 
 from porch.aid import access, actions
 from porch.aid.models import HOUSEHOLD_LANGUAGES, AidRequest, Diet, HomeTimes, Need, Urgency
@@ -50,6 +51,16 @@ class InvalidOut(Schema):
     detail: str
     errors: list[dict] = []
 
+
+def _iso_day_only(value):
+    # pydantic reads a bare number as a Unix timestamp (schemathesis sent
+    # day=1.2e-283 and got 1970's plan): a day is written YYYY-MM-DD.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[datetime.date, BeforeValidator(_iso_day_only)]
 
 COMMON = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
 WRITES = {400: ErrorOut, 403: ErrorOut, 409: InvalidOut, **COMMON}
@@ -282,8 +293,9 @@ def run_claim(request, code: str = Path(..., pattern=CODE_PATTERN)):
 def plan(
     request,
     code: str = Path(..., pattern=CODE_PATTERN),
-    day: datetime.date | None = None,
+    day: IsoDay | None = None,
 ):
     org = access.get_planner_organisation_for_user(request.auth, code)
-    runs = access.runs_of_day(org, day or timezone.localdate()).select_related("organisation")
+    when = day or timezone.localdate()
+    runs = access.runs_of_day(org, when).select_related("organisation")
     return [_run_out(run, request.auth) for run in runs]

@@ -132,3 +132,12 @@ def test_it_lists_a_days_plan_in_a_fixed_number_of_queries(cast, client):
     with CaptureQueriesContext(connection) as four:
         client.get(requests_url, headers=headers)
     assert len(four) == len(one)
+
+
+def test_it_refuses_a_plan_day_that_is_not_a_calendar_date(cast, client):
+    headers = bearer(cast.ana)
+    base = f"/api/v1/aid/organisations/{cast.org_a.code}/plan"
+    # A bare number would otherwise be read as a Unix timestamp (found by schemathesis).
+    for day in ("1.5", "2026-02-30", "tomorrow"):
+        assert client.get(f"{base}?day={day}", headers=headers).status_code == 422
+    assert client.get(f"{base}?day=2026-12-01", headers=headers).status_code == 200
