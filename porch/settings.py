@@ -498,3 +498,15 @@ PORCH_OUTBOX_LEASE_SECONDS = env_int("PORCH_OUTBOX_LEASE_SECONDS", 120, minimum=
 # The country assumed for numbers typed without +<country> on the public form.
 PORCH_PHONE_REGION = env_str("PORCH_PHONE_REGION", "US").upper()
 # ---- end of Messaging outbox ---------------------------------------------------
+# ---- Geocoding (issue 6) -------------------------------------------------------
+# A self-hosted Nominatim tried only when the offline address table misses.
+# Empty (the default) means no geocoding request is ever made (R4).
+PORCH_NOMINATIM_URL = env_str("PORCH_NOMINATIM_URL", "").strip()
+if PORCH_NOMINATIM_URL and (
+    urlparse(PORCH_NOMINATIM_URL).scheme not in {"http", "https"}
+    or not urlparse(PORCH_NOMINATIM_URL).hostname
+):
+    raise ImproperlyConfigured(
+        f"PORCH_NOMINATIM_URL must be an http(s) URL, not {PORCH_NOMINATIM_URL!r}"
+    )
+# ---- end of Geocoding ----------------------------------------------------------

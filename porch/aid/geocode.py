@@ -132,3 +132,56 @@ def find_corner(text: str) -> Found | None:
     )
     (lat1, lon1), (lat2, lon2) = best
     return Found((lat1 + lat2) / 2, (lon1 + lon2) / 2, f"{parts[0].strip()} & {parts[1].strip()}")
+
+
+# ---- Self-hosted Nominatim fallback (issue 6) ---------------------------------
+# Tried only when the offline table misses AND PORCH_NOMINATIM_URL is set (R4).
+# One GET to <url>/search, short timeout, a User-Agent naming Porch (Nominatim's
+# usage policy asks for an identifying one), nothing sent but the address text,
+# and the address is never logged. Any failure is a miss: the caller asks for a
+# map pick instead.
+
+NOMINATIM_TIMEOUT = 3.0
+USER_AGENT = "Porch/1.0 (mutual aid coordination; self-hosted geocoding)"
+
+
+def find_nominatim(text: str, *, url: str | None = None) -> Found | None:
+    import json
+    import logging
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from django.conf import settings
+
+    base = url if url is not None else getattr(settings, "PORCH_NOMINATIM_URL", "")
+    if not base or not (text or "").strip():
+        return None
+    if urllib.parse.urlsplit(base).scheme not in {"http", "https"}:
+        return None  # settings refuse such a URL loudly; never open file: etc.
+    query = urllib.parse.urlencode({"q": text.strip(), "format": "jsonv2", "limit": 1})
+    request = urllib.request.Request(  # noqa: S310 (scheme checked just above)
+        f"{base.rstrip('/')}/search?{query}",
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+    )
+    log = logging.getLogger(__name__)
+    try:
+        with urllib.request.urlopen(request, timeout=NOMINATIM_TIMEOUT) as response:  # noqa: S310 (http(s) checked in settings)
+            data = json.loads(response.read(1_000_000).decode("utf-8"))
+        place = data[0]
+        lat, lon = float(place["lat"]), float(place["lon"])
+    except urllib.error.HTTPError as error:
+        log.warning("nominatim answered %s; asking for a map pick", error.code)
+        return None
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        # Timeouts, refused connections, malformed JSON, empty results.
+        log.warning("nominatim gave no usable result; asking for a map pick")
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return Found(lat, lon, str(place.get("display_name") or text.strip())[:200])
+
+
+def find(text: str) -> Found | None:
+    """The offline table first; then the configured Nominatim, if any."""
+    return find_address(text) or find_nominatim(text)
