@@ -231,7 +231,7 @@ def locate(address: str, lat=None, lon=None) -> tuple[float, float]:
         if not (math.isfinite(lat) and math.isfinite(lon) and abs(lat) <= 90 and abs(lon) <= 180):
             raise ValidationError({"lat": [_("Pick a point on the map.")]})
         return float(lat), float(lon)
-    found = geocode.find_address(address)
+    found = geocode.find(address)
     if found is None:
         raise ValidationError(
             {
