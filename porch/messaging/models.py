@@ -2,9 +2,9 @@
 
 Design note. A subscriber's number (or e-mail address) is a critical field:
 sealed under the subscriber's own vault subject, and found again only by a
-keyed hash. An outbox row names its recipient by reference (a subscriber or
-a user), a template key and a language — never a body and never an
-address: the sender renders the text and opens the number in memory at
+keyed hash. An outbox row names its recipient by reference (a subscriber,
+a user or another app's contact), a template key and a language — never a
+body and never an address: the sender renders the text and opens the number in memory at
 send time. A broadcast's audience snapshot (the subscriber ids it reached)
 is sealed under a subject of its own and shredded, with the broadcast's
 outbox rows, when its retention ends (R14: an alert's audience lives until
@@ -254,6 +254,115 @@ class Broadcast(models.Model):
         return {key: value or 0 for key, value in rows.items()}
 
 
+class Contact(models.Model):
+    """An address another app holds for someone who asked for its updates
+    (e.g. a campaign's pledger), so that the outbox can reach them.
+
+    The app owns the vault subject (for a pledge, the pledge's own subject):
+    the address is sealed under it, so shredding that subject erases the
+    contact together with the app's row, and its outbox rows go with it
+    (CASCADE). The app calls actions.forget_contacts(subject) from its
+    shredder first, which freezes its mailings' counts. STOP stops a
+    contact like a subscriber (found by the same keyed hash)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Receiving")
+        STOPPED = "stopped", _("Stopped")
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "code": INTERNAL,
+        "subject": INTERNAL,
+        "organisation": INTERNAL,
+        "address": CRITICAL,
+        "address_hash": SENSITIVE,
+        "medium": INTERNAL,
+        "language": INTERNAL,
+        "state": INTERNAL,
+        "created_on": INTERNAL,
+        "stopped_on": INTERNAL,
+    }
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    subject = models.OneToOneField(
+        "vault.Subject", on_delete=models.CASCADE, related_name="messaging_contact"
+    )
+    # Whose channel account carries its messages (None: the coalition's).
+    organisation = models.ForeignKey(
+        "coalition.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    address = EncryptedTextField(subject_field="subject")
+    address_hash = models.CharField(max_length=64, db_index=True)
+    medium = models.CharField(max_length=8, choices=Medium, default=Medium.SMS)
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, default="en")
+    state = models.CharField(max_length=8, choices=State, default=State.ACTIVE)
+    created_on = models.DateField(default=timezone.localdate)
+    stopped_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Mailing(models.Model):
+    """One update an app sent to a snapshot of its contacts (a campaign update).
+
+    It names a catalogue key (catalogue.UPDATE_KEYS) and the public values of
+    its placeholders ({title}, {date}); the audience is its outbox rows, one
+    per contact that was receiving when it was sent. The counts are frozen
+    when the contacts are erased (their rows go with them)."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "code": INTERNAL,
+        "organisation": INTERNAL,
+        "template_key": INTERNAL,
+        "values": PUBLIC,
+        "audience_size": INTERNAL,
+        "sent_count": INTERNAL,
+        "failed_count": INTERNAL,
+        "created_by": INTERNAL,
+        "created_on": INTERNAL,
+        "erased_on": INTERNAL,
+    }
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    organisation = models.ForeignKey(
+        "coalition.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    template_key = models.CharField(max_length=20)
+    values = models.JSONField(default=dict, blank=True)
+    audience_size = models.PositiveIntegerField(default=0)
+    sent_count = models.PositiveIntegerField(null=True, blank=True)
+    failed_count = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_on = models.DateField(default=timezone.localdate)
+    erased_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+    def counts(self) -> dict[str, int]:
+        """Queued, sending, sent, delivered and failed (frozen once erased)."""
+        if self.erased_on is not None:
+            return {
+                "queued": 0,
+                "sending": 0,
+                "sent": self.sent_count or 0,
+                "failed": self.failed_count or 0,
+                "delivered": 0,
+            }
+        rows = self.messages.aggregate(
+            queued=Count("pk", filter=Q(state=OutboxMessage.State.QUEUED)),
+            sending=Count("pk", filter=Q(state=OutboxMessage.State.SENDING)),
+            sent=Count("pk", filter=Q(state=OutboxMessage.State.SENT)),
+            failed=Count("pk", filter=Q(state=OutboxMessage.State.FAILED)),
+            delivered=Count("pk", filter=Q(delivered=True)),
+        )
+        return {key: value or 0 for key, value in rows.items()}
+
+
 class OutboxMessage(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -271,6 +380,8 @@ class OutboxMessage(models.Model):
         "broadcast": INTERNAL,
         "subscriber": INTERNAL,
         "user": INTERNAL,
+        "contact": INTERNAL,
+        "mailing": INTERNAL,
         "channel": INTERNAL,
         "template_key": INTERNAL,
         "language": INTERNAL,
@@ -301,6 +412,13 @@ class OutboxMessage(models.Model):
         on_delete=models.CASCADE,
         related_name="outbox_messages",
     )
+    # A contact another app holds (a campaign's pledger), with its mailing.
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    mailing = models.ForeignKey(
+        Mailing, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
     channel = models.CharField(max_length=16)
     template_key = models.CharField(max_length=20)
     language = models.CharField(max_length=8)
@@ -320,8 +438,9 @@ class OutboxMessage(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(subscriber__isnull=False, user__isnull=True)
-                | Q(subscriber__isnull=True, user__isnull=False),
+                condition=Q(subscriber__isnull=False, user__isnull=True, contact__isnull=True)
+                | Q(subscriber__isnull=True, user__isnull=False, contact__isnull=True)
+                | Q(subscriber__isnull=True, user__isnull=True, contact__isnull=False),
                 name="outbox_one_recipient",
             )
         ]
