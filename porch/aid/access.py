@@ -207,3 +207,16 @@ def get_stop_on_addressed_run(user, run_code: str, stop_code: str) -> Stop:
     if stop is None:
         raise Http404
     return stop
+
+
+def get_addressed_stop(user, stop_code: str) -> Stop:
+    """A stop reached from its QR code on the run sheet: the same rule (R31)
+    as the run page. The code is random; it says nothing about the household."""
+    stop = (
+        Stop.objects.filter(code=stop_code)
+        .select_related("run", "run__organisation", "request", "request__zone")
+        .first()
+    )
+    if stop is None or not address_visible(user, stop.run):
+        raise Http404
+    return stop

@@ -27,6 +27,13 @@ urlpatterns = [
     path("runs/<str:code>/stops/<str:stop>/fail/", views.stop_fail, name="stop-fail"),
 ]
 
+# ---- Stop confirmation from the run sheet's QR codes (porch/aid/stop_views.py) ----
+from porch.aid import stop_views  # noqa: E402
+
+urlpatterns += [
+    path("s/<str:stop>/", stop_views.stop_confirm, name="stop"),
+]
+
 # ---- Hubs, stock, reimbursements, CSV import (porch/aid/hub_views.py) ----
 from porch.aid import hub_views  # noqa: E402
 

@@ -5,6 +5,7 @@ and the stop confirmation forms — and each asks access.address_visible (R31)
 through get_addressed_run_for_user / get_stop_on_addressed_run.
 """
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -361,14 +362,19 @@ def run_complete(request, code):
 def run_sheet(request, code):
     """The full sheet: only while the address is visible (R31); never stored."""
     run = access.get_addressed_run_for_user(request.user, code)
-    stops = [
-        {
-            "stop": stop,
-            "address": stop.request.address,
-            "callback_number": stop.request.callback_number,
-        }
-        for stop in access.stops_of(run)
-    ]
+    stops = []
+    for stop in access.stops_of(run):
+        # The QR holds the stop's confirmation URL: a random code, nothing else.
+        url = request.build_absolute_uri(reverse("aid:stop", kwargs={"stop": stop.code}))
+        stops.append(
+            {
+                "stop": stop,
+                "address": stop.request.address,
+                "callback_number": stop.request.callback_number,
+                "confirm_url": url,
+                "qr": segno.make(url, error="m").png_data_uri(scale=4, border=4),
+            }
+        )
     pdf = render_pdf("print/aid/run_sheet.html", {"run": run, "stops": stops, "full": True})
     return pdf_response(pdf, f"run-{run.code}.pdf")
 

@@ -3,9 +3,9 @@
 The address is visible ⇔ the viewer is the assigned driver ∧ the run is under
 way ∧ now lies between one hour before the first stop and the end of the last
 window. Claims, dispatches, completions, deliveries and the clock move at
-random; after each step the run page, the run-sheet PDF and both stop
-confirmation endpoints must agree with that rule for the two drivers and the
-coordinator.
+random; after each step the run page, the run-sheet PDF, the stop page its
+QR code opens and both stop confirmation endpoints must agree with that
+rule for the two drivers and the coordinator.
 """
 
 import datetime
@@ -119,6 +119,9 @@ def test_it_shows_addresses_only_to_the_driver_under_way_inside_the_window(cast)
                 if expected:
                     assert sheet["Cache-Control"] == "no-store"
                     assert self.address in pdf_text(sheet.content)
+                qr = client.get(f"/aid/s/{self.stop.code}/")  # the QR's confirmation page
+                assert qr.status_code == (200 if expected else 404), (name, "qr")
+                assert (self.address in qr.content.decode()) == expected, (name, "qr")
                 base = f"/aid/runs/{self.run.code}/stops/{self.stop.code}"
                 for action, body in (("deliver", {"household_code": "X"}), ("fail", {})):
                     answer = client.post(f"{base}/{action}/", body)

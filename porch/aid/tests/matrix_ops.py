@@ -1,0 +1,25 @@
+"""Authorization matrix rows for the operations slice of /aid/: the stop page
+a run sheet's QR code opens (R31: only the run's driver, under way, inside the
+window), run cancellation (coordinators) and the CSV import (coordinators)."""
+
+from porch.aid.tests.matrix import DRIVER, NOBODY, WRONG, _run
+from porch.core.tests.matrix import Row
+
+
+def _stops():
+    def build(state):
+        return lambda w: {"stop": _run(state)(w).stops.get().code}
+
+    return {state: build(state) for state in ("claimed", "underway", "other")}
+
+
+ROWS = [
+    Row(
+        "aid:stop",
+        states=_stops(),
+        expect={
+            "GET": {"claimed": NOBODY, "underway": DRIVER, "other": NOBODY},
+            "POST": {"claimed": WRONG, "underway": WRONG, "other": WRONG},
+        },
+    ),
+]
