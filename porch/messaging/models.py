@@ -208,9 +208,12 @@ class Broadcast(models.Model):
     )
     audience = EncryptedJSONField(subject_field="audience_subject")
     audience_size = models.PositiveIntegerField(default=0)
-    # Frozen when the snapshot and its outbox rows are shredded.
+    # Messages that have left the outbox (sent, or failed for good), counted
+    # by the sender in the transaction that records them; frozen with the
+    # rest when the snapshot and its outbox rows are shredded.
     sent_count = models.PositiveIntegerField(null=True, blank=True)
     failed_count = models.PositiveIntegerField(null=True, blank=True)
+    delivered_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -235,23 +238,8 @@ class Broadcast(models.Model):
         return self.original or self
 
     def counts(self) -> dict[str, int]:
-        """Queued, sending, sent and failed messages (frozen counts after erasure)."""
-        if self.erased_on is not None:
-            return {
-                "queued": 0,
-                "sending": 0,
-                "sent": self.sent_count or 0,
-                "failed": self.failed_count or 0,
-                "delivered": 0,
-            }
-        rows = self.messages.aggregate(
-            queued=Count("pk", filter=Q(state=OutboxMessage.State.QUEUED)),
-            sending=Count("pk", filter=Q(state=OutboxMessage.State.SENDING)),
-            sent=Count("pk", filter=Q(state=OutboxMessage.State.SENT)),
-            failed=Count("pk", filter=Q(state=OutboxMessage.State.FAILED)),
-            delivered=Count("pk", filter=Q(delivered=True)),
-        )
-        return {key: value or 0 for key, value in rows.items()}
+        """Queued, sending, sent, delivered and failed messages."""
+        return outbox_counts(self)
 
 
 class Contact(models.Model):
@@ -332,8 +320,10 @@ class Mailing(models.Model):
     template_key = models.CharField(max_length=20)
     values = models.JSONField(default=dict, blank=True)
     audience_size = models.PositiveIntegerField(default=0)
+    # Live counts of the rows that left the outbox (see Broadcast).
     sent_count = models.PositiveIntegerField(null=True, blank=True)
     failed_count = models.PositiveIntegerField(null=True, blank=True)
+    delivered_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -345,22 +335,31 @@ class Mailing(models.Model):
 
     def counts(self) -> dict[str, int]:
         """Queued, sending, sent, delivered and failed (frozen once erased)."""
-        if self.erased_on is not None:
-            return {
-                "queued": 0,
-                "sending": 0,
-                "sent": self.sent_count or 0,
-                "failed": self.failed_count or 0,
-                "delivered": 0,
-            }
-        rows = self.messages.aggregate(
-            queued=Count("pk", filter=Q(state=OutboxMessage.State.QUEUED)),
-            sending=Count("pk", filter=Q(state=OutboxMessage.State.SENDING)),
-            sent=Count("pk", filter=Q(state=OutboxMessage.State.SENT)),
-            failed=Count("pk", filter=Q(state=OutboxMessage.State.FAILED)),
-            delivered=Count("pk", filter=Q(delivered=True)),
-        )
-        return {key: value or 0 for key, value in rows.items()}
+        return outbox_counts(self)
+
+
+def outbox_counts(owner) -> dict[str, int]:
+    """A broadcast's or mailing's counts: the sender's counters of the rows
+    that have left the outbox, plus the rows still in it (queued, sending,
+    and any marked failed in place, e.g. by STOP). Frozen once erased."""
+    counts = {
+        "queued": 0,
+        "sending": 0,
+        "sent": owner.sent_count or 0,
+        "failed": owner.failed_count or 0,
+        "delivered": owner.delivered_count or 0,
+    }
+    if owner.erased_on is not None:
+        return counts
+    rows = owner.messages.aggregate(
+        queued=Count("pk", filter=Q(state=OutboxMessage.State.QUEUED)),
+        sending=Count("pk", filter=Q(state=OutboxMessage.State.SENDING)),
+        sent=Count("pk", filter=Q(state=OutboxMessage.State.SENT)),
+        failed=Count("pk", filter=Q(state=OutboxMessage.State.FAILED)),
+    )
+    for key, value in rows.items():
+        counts[key] += value or 0
+    return counts
 
 
 class OutboxMessage(models.Model):
@@ -419,7 +418,9 @@ class OutboxMessage(models.Model):
     mailing = models.ForeignKey(
         Mailing, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
-    channel = models.CharField(max_length=16)
+    # The channel kind, and the organisation whose own account carries it
+    # ("twilio@ORGCODE"; see channels.account_key): each paces on its own.
+    channel = models.CharField(max_length=32)
     template_key = models.CharField(max_length=20)
     language = models.CharField(max_length=8)
     idempotency_key = models.CharField(max_length=64, unique=True)
@@ -445,31 +446,92 @@ class OutboxMessage(models.Model):
             )
         ]
         indexes = [
-            # Claims walk queued rows of one channel in the order they are
-            # claimed (lane, then age) and stop after a batch: no sort of
-            # every due row, and a row leaves this index once it is claimed.
+            # Claims walk one channel's rows in the order they are claimed
+            # (lane, then age) and stop after a batch: no sort. The outbox
+            # holds only live rows (the sender deletes a row once it is sent
+            # or has failed for good, into OutboxOutcome), so the index needs
+            # no condition on state: claiming changes only state, claimed_by
+            # and lease_until, which no index covers, so on PostgreSQL the
+            # claim is a HOT update (the table's fillfactor leaves room).
             models.Index(
                 fields=["channel", "priority", "id", "next_try_at"],
-                condition=Q(state="queued"),
-                name="outbox_queued_claim_order",
+                name="outbox_claim_order",
             ),
-            # Rows in flight, whose lease may have run out (a worker died):
-            # few rows, found by channel. lease_until stays out of every
-            # index so that renewing a lease is a HOT update on PostgreSQL.
-            models.Index(
-                fields=["channel"],
-                condition=Q(state="sending"),
-                name="outbox_sending_by_channel",
-            ),
-            models.Index(fields=["provider_ref"]),
         ]
 
     def __str__(self) -> str:
         return self.idempotency_key
 
 
+class OutboxOutcome(models.Model):
+    """What is left of an outbox row once it is sent or has failed for good.
+
+    Append-only, small and without the recipient: the outbox row's id, its
+    broadcast or mailing (for the delivery report's counts), the provider's
+    message id (so a status callback finds it), the idempotency key of a
+    notification or reply (so the same key never queues twice) and the
+    outcome. Kept for a week (prune_notifications), like a notification.
+    """
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "broadcast": INTERNAL,
+        "mailing": INTERNAL,
+        "idempotency_key": INTERNAL,
+        "state": INTERNAL,
+        "reason": INTERNAL,
+        "provider_ref": INTERNAL,
+        "delivered": INTERNAL,
+        "created_on": INTERNAL,
+    }
+
+    # The outbox row's own id: one outcome per message, written once.
+    id = models.BigIntegerField(primary_key=True)
+    # No index on these two: the counts live on the broadcast and mailing;
+    # only a cascade or a retention sweep looks rows up by them.
+    broadcast = models.ForeignKey(
+        Broadcast,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        db_index=False,
+    )
+    mailing = models.ForeignKey(
+        Mailing, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # Only for rows outside a broadcast or mailing (their keys are unique by
+    # construction): a notification's key, blank otherwise.
+    idempotency_key = models.CharField(max_length=64, blank=True)
+    state = models.CharField(max_length=8, choices=OutboxMessage.State)
+    reason = models.CharField(max_length=40, blank=True)
+    provider_ref = models.CharField(max_length=64, blank=True)
+    delivered = models.BooleanField(default=False)
+    created_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["provider_ref"], condition=~Q(provider_ref=""), name="outcome_provider_ref"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="outcome_one_per_idempotency_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
 class ChannelPace(models.Model):
-    """Token bucket and daily count per channel kind, shared by every worker."""
+    """Token bucket and daily count per channel account, shared by every worker.
+
+    `kind` is the outbox's channel value: a kind ("twilio"), or a kind and
+    the organisation whose own account it is ("twilio@ORGCODE")."""
 
     SENSITIVITY = {
         "id": INTERNAL,
@@ -481,7 +543,7 @@ class ChannelPace(models.Model):
         "paused_until": INTERNAL,
     }
 
-    kind = models.CharField(max_length=16, unique=True)
+    kind = models.CharField(max_length=32, unique=True)
     tokens = models.FloatField(default=0.0)
     refilled_at = models.DateTimeField(null=True, blank=True)
     day = models.DateField(null=True, blank=True)
