@@ -139,7 +139,7 @@ def runs_of_day(organisation, day):
     """A planner's view of a day: runs by zone, size and time."""
     return (
         DeliveryRun.objects.filter(organisation=organisation, day=day)
-        .exclude(status=DeliveryRun.Status.COMPLETED)
+        .exclude(status__in=(DeliveryRun.Status.COMPLETED, DeliveryRun.Status.CANCELLED))
         .select_related("hub", "driver")
     )
 
@@ -157,7 +157,7 @@ def open_runs_for(user):
 def my_runs(user):
     return (
         DeliveryRun.objects.filter(organisation__in=driver_organisations(user), driver=user)
-        .exclude(status=DeliveryRun.Status.COMPLETED)
+        .exclude(status__in=(DeliveryRun.Status.COMPLETED, DeliveryRun.Status.CANCELLED))
         .select_related("hub")
     )
 

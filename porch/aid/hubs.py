@@ -201,11 +201,29 @@ def do_release_reservation(reservation: StockReservation, *, actor) -> StockRese
 
 
 def release_run_reservations(run: DeliveryRun, *, actor) -> int:
-    """A cancelled run gives back everything it held."""
-    held = list(StockReservation.objects.filter(run=run, status=StockReservation.Status.HELD))
-    for reservation in held:
-        do_release_reservation(reservation, actor=actor)
-    return len(held)
+    """A cancelled or unpublished run gives back everything it held (called
+    inside porch.aid.run_cancel's transaction). A reservation someone put back
+    by hand a moment earlier is skipped, never released twice."""
+    released = 0
+    held = StockReservation.objects.filter(run=run, status=StockReservation.Status.HELD)
+    for reservation in held.select_related("item__hub__organisation"):
+        with transaction.atomic():
+            done = StockReservation.objects.filter(
+                pk=reservation.pk, status=StockReservation.Status.HELD
+            ).update(status=StockReservation.Status.RELEASED)
+            if not done:
+                continue
+            StockItem.objects.filter(pk=reservation.item_id).update(
+                reserved=F("reserved") - reservation.quantity
+            )
+            audit.record(
+                actor,
+                "aid.stock.released",
+                obj=reservation,
+                organisation=reservation.item.hub.organisation,
+            )
+            released += 1
+    return released
 
 
 def consume_run_reservations(run: DeliveryRun) -> int:

@@ -287,6 +287,7 @@ class DeliveryRun(models.Model):
         CLAIMED = "claimed", _("Claimed")
         DISPATCHED = "dispatched", _("Under way")
         COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     SENSITIVITY = {
         "id": INTERNAL,

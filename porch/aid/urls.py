@@ -34,6 +34,14 @@ urlpatterns += [
     path("s/<str:stop>/", stop_views.stop_confirm, name="stop"),
 ]
 
+# ---- Coordinators cancel or unpublish a run (porch/aid/run_cancel_views.py) ----
+from porch.aid import run_cancel_views  # noqa: E402
+
+urlpatterns += [
+    path("runs/<str:code>/cancel/", run_cancel_views.run_cancel_view, name="run-cancel"),
+    path("runs/<str:code>/unpublish/", run_cancel_views.run_unpublish_view, name="run-unpublish"),
+]
+
 # ---- Hubs, stock, reimbursements, CSV import (porch/aid/hub_views.py) ----
 from porch.aid import hub_views  # noqa: E402
 

@@ -320,6 +320,7 @@ def run_detail(request, code):
         "deliver_form": DeliverForm(),
         "fail_form": FailForm(),
         "is_driver": run.organisation in access.driver_organisations(request.user),
+        "is_planner": access.is_planner(request.user, run.organisation),
     }
     return render(request, "aid/run.html", context)
 
