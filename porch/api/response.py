@@ -3,6 +3,9 @@
 Thin: reads through porch.response.access (404 for missing and forbidden
 alike), writes through porch.response.actions. Reports are listed with
 their SALUTE fields only — never the free text or the reporter's contact.
+The debrief (per organisation) gives response times per incident and
+reports by zone, day and outcome, counts from 1 to 4 as "<5"; it reads
+only the Debrief rows that outlive the purged reports.
 A well-formed request the state refuses (an alert before two distinct
 confirmations, R32; an outcome before accepting) is 409.
 """
@@ -10,9 +13,9 @@ confirmations, R32; an outcome before accepting) is 409.
 import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from ninja import Field, Path, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
-from porch.response import access, actions
+from porch.response import access, actions, debrief
 from porch.response.models import Outcome
 
 router = Router(tags=["response"])
@@ -179,3 +182,96 @@ def report_outcome(request, payload: OutcomeIn, code: str = Path(..., pattern=CO
 def alerts(request):
     rows = access.alerts_for(request.auth).select_related("zone", "original").order_by("-pk")
     return [_alert_out(a) for a in rows[:200]]
+
+
+class IncidentOut(Schema):
+    code: str
+    day: datetime.date
+    zone: str | None
+    source: str
+    triage: str
+    seconds_to_dispatch: int | None
+    seconds_to_accept: int | None
+    seconds_to_outcome: int | None
+    outcome: str
+    dispatches: int
+    confirmations: int
+    false_alarms: int
+    alerted: bool
+    cleared: bool
+
+
+class CountOut(Schema):
+    day: datetime.date
+    zone: str | None
+    reports: dict[str, str] = Field(
+        ..., description='Reports per first outcome ("none" for none yet); 1 to 4 as "<5".'
+    )
+    total: str
+
+
+class MediansOut(Schema):
+    seconds_to_dispatch: int | None
+    seconds_to_accept: int | None
+    seconds_to_outcome: int | None
+
+
+class DebriefOut(Schema):
+    organisation: str
+    days: int
+    medians: MediansOut
+    counts: list[CountOut]
+    incidents: list[IncidentOut]
+
+
+@router.get(
+    "/organisations/{code}/debrief",
+    url_name="response-debrief",
+    response={200: DebriefOut, **COMMON},
+)
+def debrief_view(
+    request,
+    code: str = Path(..., pattern=CODE_PATTERN),
+    days: int = Query(debrief.DEFAULT_WINDOW, description="7, 28 or 90"),
+):
+    organisation = access.get_desk_organisation(request.auth, code)
+    days = debrief.window(days)
+    scope = [organisation]
+    medians = debrief.medians(scope, days=days)
+    return {
+        "organisation": organisation.code,
+        "days": days,
+        "medians": {
+            "seconds_to_dispatch": medians["to_dispatch"],
+            "seconds_to_accept": medians["to_accept"],
+            "seconds_to_outcome": medians["to_outcome"],
+        },
+        "counts": [
+            {
+                "day": row["day"],
+                "zone": row["zone_code"],
+                "reports": row["by_outcome"],
+                "total": row["total"],
+            }
+            for row in debrief.counts(scope, days=days)
+        ],
+        "incidents": [
+            {
+                "code": row["code"],
+                "day": row["day"],
+                "zone": row["zone_code"],
+                "source": row["source"],
+                "triage": row["triage"],
+                "seconds_to_dispatch": row["to_dispatch"],
+                "seconds_to_accept": row["to_accept"],
+                "seconds_to_outcome": row["to_outcome"],
+                "outcome": row["outcome"],
+                "dispatches": row["dispatches"],
+                "confirmations": row["confirmations"],
+                "false_alarms": row["false_alarms"],
+                "alerted": row["alerted"],
+                "cleared": row["cleared"],
+            }
+            for row in debrief.incidents(scope, days=days)
+        ],
+    }

@@ -96,3 +96,23 @@ def get_alert_for_user(user, code: str) -> Alert:
     if alert is None:
         raise Http404
     return alert
+
+
+SETTINGS_ROLES = (Role.COORDINATOR, Role.COALITION_ADMIN)
+
+
+def settings_coalition(user):
+    """The coalition whose rapid-response settings the person may change:
+    coordinators and coalition admins of one of its organisations. 404 otherwise."""
+    if not _active(user):
+        raise Http404
+    membership = (
+        counting_memberships()
+        .filter(user=user, role__in=SETTINGS_ROLES, organisation__erased_on__isnull=True)
+        .select_related("organisation__coalition")
+        .order_by("pk")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership.organisation.coalition

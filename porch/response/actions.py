@@ -24,7 +24,15 @@ from porch.core import audit
 from porch.messaging import actions as messaging
 from porch.messaging import catalogue
 from porch.messaging.texts import time_bucket
-from porch.response.models import Alert, DailyCount, Dispatch, Outcome, Report
+from porch.response.models import (
+    Alert,
+    DailyCount,
+    Debrief,
+    Dispatch,
+    Outcome,
+    Report,
+    ResponseSettings,
+)
 from porch.vault.epochs import new_subject
 from porch.vault.erasure import expiry_for, shred
 
@@ -34,9 +42,62 @@ DUPLICATE_WINDOW = timedelta(minutes=30)
 PAIR = 2
 
 
-def answer_minutes() -> int:
-    """Minutes a verifier has to accept before the next one is asked."""
+ANSWER_MINUTES_RANGE = (1, 60)
+
+
+def default_answer_minutes() -> int:
+    """The instance's default (PORCH_RESPONSE_ANSWER_MINUTES, 5 unless set)."""
     return int(getattr(settings, "PORCH_RESPONSE_ANSWER_MINUTES", 5))
+
+
+def answer_minutes(coalition=None) -> int:
+    """Minutes a verifier has to accept before the next one is asked: the
+    coalition's setting, else the instance's default."""
+    if coalition is not None:
+        found = (
+            ResponseSettings.objects.filter(coalition=coalition)
+            .values_list("answer_minutes", flat=True)
+            .first()
+        )
+        if found:
+            return int(found)
+    return default_answer_minutes()
+
+
+def settings_for(coalition) -> ResponseSettings:
+    found = ResponseSettings.objects.filter(coalition=coalition).first()
+    return found or ResponseSettings(coalition=coalition, answer_minutes=default_answer_minutes())
+
+
+def do_set_response_settings(
+    coalition, *, answer_minutes: int, sms_organisation=None, actor
+) -> ResponseSettings:
+    """A coordinator or coalition admin of the coalition sets its answer time
+    before escalation (range-checked) and the organisation that receives
+    text-message reports when no desk is staffed. Audited."""
+    low, high = ANSWER_MINUTES_RANGE
+    if not isinstance(answer_minutes, int) or not low <= answer_minutes <= high:
+        raise ValidationError(
+            {
+                "answer_minutes": [
+                    _("Enter a number of minutes from %(low)s to %(high)s.")
+                    % {"low": low, "high": high}
+                ]
+            }
+        )
+    if sms_organisation is not None and (
+        sms_organisation.coalition_id != coalition.pk or sms_organisation.erased_on is not None
+    ):
+        raise ValidationError(
+            {"sms_organisation": [_("Choose an organisation of this coalition.")]}
+        )
+    with transaction.atomic():
+        found, _created = ResponseSettings.objects.update_or_create(
+            coalition=coalition,
+            defaults={"answer_minutes": answer_minutes, "sms_organisation": sms_organisation},
+        )
+        audit.record(actor, "response.settings_set", code=coalition.code)
+    return found
 
 
 def _bump(report: Report, outcome: str = "", **fields: int) -> None:
@@ -47,6 +108,27 @@ def _bump(report: Report, outcome: str = "", **fields: int) -> None:
         outcome=outcome,
     )
     DailyCount.objects.filter(pk=row.pk).update(**{k: F(k) + v for k, v in fields.items()})
+
+
+def _seconds_since(report: Report, now) -> int:
+    return max(0, int((now - report.created_at).total_seconds()))
+
+
+def _debrief(report: Report, *, first: str | None = None, now=None, **changes) -> None:
+    """Note what happened on the report's debrief row: `first` (to_dispatch,
+    to_accept or to_outcome) only if not set yet; counters as F() + n."""
+    if report.debrief_id is None:
+        return
+    rows = Debrief.objects.filter(pk=report.debrief_id)
+    if first is not None:
+        rows.filter(**{f"{first}__isnull": True}).update(
+            **{first: _seconds_since(report, now or timezone.now())}
+        )
+    if changes:
+        rows.update(**{k: (F(k) + v if k in _COUNTERS else v) for k, v in changes.items()})
+
+
+_COUNTERS = {"dispatches", "confirmations", "false_alarms"}
 
 
 # ---- Intake ---------------------------------------------------------------------------
@@ -103,7 +185,13 @@ def do_take_report(
         )
         report.details = (details or "").strip()[:2000] or None
         report.reporter_contact = (contact or "").strip()[:40] or None if reporter else None
-        report.full_clean(exclude=["details", "reporter_contact", "subject", "reporter"])
+        report.full_clean(exclude=["details", "reporter_contact", "subject", "reporter", "debrief"])
+        report.debrief = Debrief.objects.create(
+            organisation=organisation,
+            zone=zone,
+            day=timezone.localdate(report.created_at),
+            source=source,
+        )
         report.save()
         _bump(report, reports=1)
         audit.record(actor, "response.report_taken", obj=report, organisation=organisation)
@@ -136,6 +224,7 @@ def do_triage_report(report: Report, *, status: str, reason: str, actor) -> Repo
         report.triage_reason = reason[:200]
         report.triaged_at = timezone.now()
         report.save(update_fields=["status", "triage_reason", "triaged_at"])
+        _debrief(report, triage=status)
         reporter = report.reporter
         audit.record(actor, "response.report_triaged", obj=report, organisation=report.organisation)
         if reporter is not None:
@@ -242,6 +331,7 @@ def ranked_verifiers(report: Report, *, now=None) -> list:
 
 def _ask(report: Report, verifier, *, actor) -> Dispatch:
     dispatch = Dispatch.objects.create(report=report, verifier=verifier, dispatched_by=actor)
+    _debrief(report, first="to_dispatch", now=dispatch.asked_at, dispatches=1)
     key = f"dispatch-{dispatch.code}"
     transaction.on_commit(
         lambda: messaging.do_notify_user(verifier, catalogue.DISPATCH, actor=actor, key=key)
@@ -283,8 +373,9 @@ def do_answer_dispatch(dispatch: Dispatch, *, accept: bool, actor) -> Dispatch:
         dispatch.save(update_fields=["state", "answered_at"])
         report = dispatch.report
         if accept:
-            seconds = max(0, int((now - report.created_at).total_seconds()))
+            seconds = _seconds_since(report, now)
             _bump(report, responses=1, response_seconds=seconds)
+            _debrief(report, first="to_accept", now=now)
         else:
             _ask_next(report, actor=None)
         audit.record(actor, "response.dispatch_answered", obj=dispatch)
@@ -306,17 +397,35 @@ def do_report_outcome(dispatch: Dispatch, *, outcome: str, actor) -> Dispatch:
         dispatch.reported_at = timezone.now()
         dispatch.save(update_fields=["state", "outcome", "reported_at"])
         _bump(dispatch.report, outcome, dispatches=1)
+        report = dispatch.report
+        _debrief(report, first="to_outcome", now=dispatch.reported_at)
+        if report.debrief_id is not None:
+            Debrief.objects.filter(pk=report.debrief_id, outcome="").update(outcome=outcome)
+        if outcome == Outcome.CONFIRMED:
+            _debrief(report, confirmations=1)
+        elif outcome == Outcome.FALSE_ALARM:
+            _debrief(report, false_alarms=1)
         audit.record(actor, "response.outcome_reported", obj=dispatch)
     return dispatch
 
 
 def do_escalate_dispatches(*, now=None) -> int:
-    """Dispatches unanswered for N minutes expire; the next verifier is asked."""
+    """Dispatches unanswered for the coalition's answer time (its setting,
+    else PORCH_RESPONSE_ANSWER_MINUTES) expire; the next verifier is asked."""
     now = now or timezone.now()
-    cutoff = now - timedelta(minutes=answer_minutes())
+    default = default_answer_minutes()
+    minutes = dict(ResponseSettings.objects.values_list("coalition_id", "answer_minutes"))
+    shortest = min([default, *minutes.values()])
+    stale = Dispatch.objects.filter(
+        state=Dispatch.State.ASKED, asked_at__lte=now - timedelta(minutes=shortest)
+    ).values_list("pk", "asked_at", "report__organisation__coalition_id")
+    due = [
+        pk
+        for pk, asked_at, coalition_id in stale
+        if asked_at <= now - timedelta(minutes=minutes.get(coalition_id, default))
+    ]
     escalated = 0
-    stale = Dispatch.objects.filter(state=Dispatch.State.ASKED, asked_at__lte=cutoff)
-    for pk in list(stale.values_list("pk", flat=True)):
+    for pk in due:
         with transaction.atomic():
             dispatch = (
                 Dispatch.objects.select_for_update()
@@ -376,6 +485,7 @@ def do_publish_alert(report: Report, *, actor, advice: str = "know_rights") -> A
             published_by=actor,
         )
         _bump(report, Outcome.CONFIRMED, alerts=1)
+        _debrief(report, alerted=True)
         audit.record(actor, "response.alert_published", obj=alert, organisation=report.organisation)
     return alert
 
@@ -388,6 +498,8 @@ def _follow_up(alert: Alert, kind: str, *, actor) -> Alert:
             broadcast = messaging.do_send_all_clear(alert.broadcast, actor=actor)
         else:
             broadcast = messaging.do_send_correction(alert.broadcast, actor=actor)
+        if kind == Alert.Kind.ALL_CLEAR and alert.report is not None:
+            _debrief(alert.report, cleared=True)
         follow_up = Alert.objects.create(
             organisation=alert.organisation,
             zone=alert.zone,
@@ -409,6 +521,49 @@ def do_clear_alert(alert: Alert, *, actor) -> Alert:
 
 def do_correct_alert(alert: Alert, *, actor) -> Alert:
     return _follow_up(alert, Alert.Kind.CORRECTION, actor=actor)
+
+
+def false_alarm_verifiers(report: Report) -> set[int]:
+    """Distinct verifier accounts (never the taker) who reported a false alarm."""
+    rows = report.dispatches.filter(outcome=Outcome.FALSE_ALARM).exclude(
+        verifier=report.taken_by_id
+    )
+    return set(rows.values_list("verifier_id", flat=True))
+
+
+def do_clear_false_alarm(report: Report, *, actor) -> Alert:
+    """A false alarm ends in an all-clear and no alert: the zone's public
+    status and the STATUS reply say "all clear", nobody is texted (there was
+    no alert, so there is no audience to correct). Like an alert it needs two
+    distinct verifiers, here each reporting a false alarm; it closes the report."""
+    if report.zone_id is None:
+        raise ValidationError(_("Set the report's zone before announcing an all-clear."))
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.alerts.exists():
+            raise ValidationError(
+                _("This report has an alert or an all-clear already; use the alert's buttons.")
+            )
+        if len(false_alarm_verifiers(report)) < PAIR:
+            raise ValidationError(
+                _("Two different verifiers must each report a false alarm before an all-clear.")
+            )
+        follow_up = Alert.objects.create(
+            organisation=report.organisation,
+            zone=report.zone,
+            kind=Alert.Kind.ALL_CLEAR,
+            report=report,
+            time_bucket=time_bucket(),
+            published_by=actor,
+        )
+        report.status = Report.Status.CLOSED
+        report.closed_at = timezone.now()
+        report.save(update_fields=["status", "closed_at"])
+        _debrief(report, cleared=True)
+        audit.record(
+            actor, "response.false_alarm_cleared", obj=follow_up, organisation=report.organisation
+        )
+    return follow_up
 
 
 def do_close_report(report: Report, *, actor) -> Report:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from porch.coalition.models import Zone
+from porch.coalition.models import Organisation, Zone
 from porch.messaging import catalogue
 from porch.response.models import Activity, Equipment, Outcome, Report, Size, Uniform
 
@@ -72,3 +72,37 @@ class PublishForm(forms.Form):
         choices=list(catalogue.ADVICE_LABELS.items()),
         initial="know_rights",
     )
+
+
+class DebriefWindowForm(forms.Form):
+    days = forms.TypedChoiceField(
+        label=_("Period"),
+        choices=[
+            ("7", _("Last 7 days")),
+            ("28", _("Last 28 days")),
+            ("90", _("Last 90 days")),
+        ],
+        coerce=int,
+        initial="28",
+        required=False,
+    )
+
+
+class SettingsForm(forms.Form):
+    answer_minutes = forms.IntegerField(
+        label=_("Minutes a verifier has to answer before the next one is asked"),
+        min_value=1,
+        max_value=60,
+    )
+    sms_organisation = forms.ModelChoiceField(
+        label=_("Organisation that receives text-message reports when no hotline desk is staffed"),
+        queryset=Organisation.objects.none(),
+        to_field_name="code",
+        required=False,
+    )
+
+    def __init__(self, *args, coalition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sms_organisation"].queryset = Organisation.objects.filter(
+            coalition=coalition, erased_on__isnull=True
+        ).order_by("name")

@@ -107,11 +107,17 @@ class Report(models.Model):
         "created_at": INTERNAL,
         "triaged_at": INTERNAL,
         "closed_at": INTERNAL,
+        "debrief": INTERNAL,
     }
 
     code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
     organisation = models.ForeignKey(
         "coalition.Organisation", on_delete=models.CASCADE, related_name="response_reports"
+    )
+    # The incident's timings and outcome, which outlive this row (the purge
+    # deletes the report, never its debrief).
+    debrief = models.ForeignKey(
+        "response.Debrief", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     source = models.CharField(max_length=8, choices=Source, default=Source.CALL)
     status = models.CharField(max_length=16, choices=Status, default=Status.NEW, db_index=True)
@@ -320,3 +326,90 @@ class DailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"count:{self.day}:{self.outcome}"
+
+
+class Debrief(models.Model):
+    """One incident's response times and outcome, without personal data.
+
+    Made at intake and kept after the report is purged (72 hours): zone,
+    day, how the report came in, its triage, the seconds from the report to
+    the first dispatch, the first accepted answer and the first outcome,
+    and what the verifiers found. No free text, no contact, no verifier.
+    """
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "code": INTERNAL,
+        "organisation": INTERNAL,
+        "zone": INTERNAL,
+        "day": INTERNAL,
+        "source": INTERNAL,
+        "triage": INTERNAL,
+        "to_dispatch": INTERNAL,
+        "to_accept": INTERNAL,
+        "to_outcome": INTERNAL,
+        "outcome": INTERNAL,
+        "dispatches": INTERNAL,
+        "confirmations": INTERNAL,
+        "false_alarms": INTERNAL,
+        "alerted": INTERNAL,
+        "cleared": INTERNAL,
+    }
+
+    code = models.CharField(max_length=12, unique=True, default=new_code, editable=False)
+    organisation = models.ForeignKey(
+        "coalition.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    zone = models.ForeignKey(
+        "coalition.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    day = models.DateField()
+    source = models.CharField(max_length=8, choices=Report.Source, default=Report.Source.CALL)
+    triage = models.CharField(max_length=16, choices=Report.Status, default=Report.Status.NEW)
+    to_dispatch = models.PositiveIntegerField(null=True, blank=True)
+    to_accept = models.PositiveIntegerField(null=True, blank=True)
+    to_outcome = models.PositiveIntegerField(null=True, blank=True)
+    # The first outcome a verifier reported ("" while there is none).
+    outcome = models.CharField(max_length=16, choices=Outcome, blank=True)
+    dispatches = models.PositiveSmallIntegerField(default=0)
+    confirmations = models.PositiveSmallIntegerField(default=0)
+    false_alarms = models.PositiveSmallIntegerField(default=0)
+    alerted = models.BooleanField(default=False)
+    cleared = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+        indexes = [models.Index(fields=["organisation", "day"])]
+
+    def __str__(self) -> str:
+        return f"debrief:{self.code}"
+
+
+class ResponseSettings(models.Model):
+    """A coalition's rapid-response settings. Without a row the defaults
+    apply (PORCH_RESPONSE_ANSWER_MINUTES; SMS reports by the desk rule)."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "coalition": INTERNAL,
+        "answer_minutes": INTERNAL,
+        "sms_organisation": INTERNAL,
+    }
+
+    coalition = models.OneToOneField(
+        "coalition.Coalition", on_delete=models.CASCADE, related_name="response_settings"
+    )
+    answer_minutes = models.PositiveSmallIntegerField(
+        _("minutes a verifier has to answer before the next one is asked")
+    )
+    sms_organisation = models.ForeignKey(
+        "coalition.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organisation that receives text-message reports when no desk is staffed"),
+    )
+
+    def __str__(self) -> str:
+        return f"response-settings:{self.coalition_id}"

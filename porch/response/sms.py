@@ -8,9 +8,11 @@ the verifier's own account. Replies carry no names, addresses or times.
 """
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from porch.accounts.roles import Role
 from porch.messaging.keywords import normalise
 from porch.response.models import Dispatch, Report
 
@@ -32,14 +34,68 @@ def _zone_in(rest: str):
     return best[0], " ".join((rest or "").split()[words:])
 
 
-def _desk_organisation():
-    """SMS reports go to the first organisation that staffs a dispatch desk."""
-    from porch.accounts.roles import Role
+def desk_organisation(zone, *, now=None):
+    """Which organisation receives a text-message report for `zone`, when
+    several staff a dispatch desk. One rule, in this order, within the
+    zone's coalition:
+
+    1. the organisation whose hotline desk is staffed now: a running shift
+       at one of its sites of kind "hotline desk", with an active sign-up of
+       someone who holds a desk role there (dispatcher or coordinator); if
+       several are, the one whose running desk shift started first (then the
+       oldest organisation);
+    2. else the organisation the coalition designated in its rapid-response
+       settings;
+    3. else the oldest organisation with an active dispatcher.
+    """
+    from django.db.models import Min
+    from django.utils import timezone
+
     from porch.coalition.access import counting_memberships
     from porch.coalition.models import Organisation
+    from porch.response.access import DESK_ROLES
+    from porch.response.models import ResponseSettings
+    from porch.volunteers.models import SignUp, Site
 
-    ids = counting_memberships().filter(role=Role.DISPATCHER).values("organisation_id")
-    return Organisation.objects.filter(pk__in=ids, erased_on__isnull=True).order_by("pk").first()
+    now = now or timezone.now()
+    coalition_id = zone.region.coalition_id
+    live = Organisation.objects.filter(coalition_id=coalition_id, erased_on__isnull=True)
+    desk_people = counting_memberships().filter(role__in=DESK_ROLES, organisation__in=live)
+    staffed = (
+        SignUp.objects.filter(
+            state=SignUp.State.ACTIVE,
+            shift__starts_at__lte=now,
+            shift__ends_at__gt=now,
+            shift__slot__site__kind=Site.Kind.HOTLINE_DESK,
+            shift__slot__site__organisation__in=live,
+        )
+        .filter(
+            Exists(
+                desk_people.filter(
+                    user_id=OuterRef("volunteer_id"),
+                    organisation_id=OuterRef("shift__slot__site__organisation_id"),
+                )
+            )
+        )
+        .values("shift__slot__site__organisation")
+        .annotate(first=Min("shift__starts_at"))
+        .order_by("first", "shift__slot__site__organisation")
+        .first()
+    )
+    if staffed is not None:
+        return live.get(pk=staffed["shift__slot__site__organisation"])
+    designated = (
+        ResponseSettings.objects.filter(
+            coalition_id=coalition_id,
+            sms_organisation__in=live,
+        )
+        .select_related("sms_organisation")
+        .first()
+    )
+    if designated is not None:
+        return designated.sms_organisation
+    ids = desk_people.filter(role=Role.DISPATCHER).values("organisation_id")
+    return live.filter(pk__in=ids).order_by("pk").first()
 
 
 def report(message) -> str:
@@ -47,7 +103,7 @@ def report(message) -> str:
 
     with translation.override(message.language):
         zone, rest = _zone_in(message.rest)
-        organisation = _desk_organisation()
+        organisation = desk_organisation(zone) if zone is not None else None
         if zone is None or organisation is None:
             return _(
                 "To report activity, text REPORT, the neighbourhood and what you see, "

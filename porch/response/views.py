@@ -17,14 +17,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from porch.coalition.models import Coalition, Zone
 from porch.core.forms import add_errors
-from porch.response import access, actions
+from porch.response import access, actions, debrief
 from porch.response.forms import (
     AnswerForm,
     CallForm,
+    DebriefWindowForm,
     MergeForm,
     OutcomeForm,
     PublishForm,
     ReportForm,
+    SettingsForm,
     TriageForm,
 )
 from porch.response.models import Alert, Dispatch, Report
@@ -85,7 +87,16 @@ def index(request):
     heading = actions.heading_counts(reports)
     for report in reports:
         report.heading = heading.get(report.pk, 0)
-    context = {"desks": desks, "reports": reports, "mine": mine, "members": members}
+    can_set = (
+        access.counting_memberships().filter(user=user, role__in=access.SETTINGS_ROLES).exists()
+    )
+    context = {
+        "desks": desks,
+        "reports": reports,
+        "mine": mine,
+        "members": members,
+        "can_set": can_set,
+    }
     return render(request, "response/index.html", context)
 
 
@@ -158,6 +169,7 @@ def report_detail(request, code):
         "heading": sum(1 for d in dispatches if d.state == Dispatch.State.ACCEPTED),
         "confirmations": len(report.confirmers()),
         "can_publish": report.can_publish(),
+        "false_alarms": len(actions.false_alarm_verifiers(report)),
         "duplicates": list(actions.likely_duplicates(report).select_related("zone")),
         "alerts": list(report.alerts.order_by("published_at")),
         "has_contact": report.reporter_id is not None,
@@ -220,6 +232,13 @@ def report_publish(request, code):
         report,
         lambda: actions.do_publish_alert(report, actor=request.user, advice=advice),
     )
+
+
+@require_POST
+@login_required
+def report_false_alarm(request, code):
+    report = access.get_report_for_user(request.user, code)
+    return _act(request, report, lambda: actions.do_clear_false_alarm(report, actor=request.user))
 
 
 @require_POST
@@ -312,3 +331,62 @@ def status_page(request, code):
             }
         )
     return render(request, "response/status.html", {"coalition": coalition, "rows": rows})
+
+
+@require_GET
+@login_required
+def debrief_page(request, code):
+    """Response times per incident and reports by zone, day and outcome
+    (counts under 5 shown as "<5"). Reads only the Debrief rows, which
+    outlive the raw reports."""
+    organisation = access.get_desk_organisation(request.user, code)
+    form = DebriefWindowForm(request.GET or None)
+    days = debrief.window(form.cleaned_data.get("days") if form.is_valid() else None)
+    scope = [organisation]
+    incidents = debrief.incidents(scope, days=days)
+    for row in incidents:
+        for field in ("to_dispatch", "to_accept", "to_outcome"):
+            row[field + "_shown"] = debrief.minutes_seconds(row[field])
+    medians = {
+        field: debrief.minutes_seconds(value)
+        for field, value in debrief.medians(scope, days=days).items()
+    }
+    context = {
+        "organisation": organisation,
+        "form": DebriefWindowForm(initial={"days": str(days)}),
+        "days": days,
+        "incidents": incidents,
+        "medians": medians,
+        "columns": [label for _value, label in debrief.outcome_columns()],
+        "counts": debrief.counts(scope, days=days),
+        "small": debrief.SMALL,
+    }
+    return render(request, "response/debrief.html", context)
+
+
+@require_http_methods(GET_POST)
+@login_required
+def settings_edit(request):
+    coalition = access.settings_coalition(request.user)
+    current = actions.settings_for(coalition)
+    initial = {
+        "answer_minutes": current.answer_minutes,
+        "sms_organisation": current.sms_organisation.code if current.sms_organisation else None,
+    }
+    form = SettingsForm(request.POST or None, initial=initial, coalition=coalition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_set_response_settings(
+                coalition,
+                answer_minutes=form.cleaned_data["answer_minutes"],
+                sms_organisation=form.cleaned_data["sms_organisation"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The rapid-response settings were saved."))
+            return redirect("response:settings")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "coalition": coalition, "default": actions.default_answer_minutes()}
+    return render(request, "response/settings.html", context, status=status)
