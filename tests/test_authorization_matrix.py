@@ -245,9 +245,9 @@ def test_it_notices_a_write_in_any_porch_table(db):
 
 class World:
     """The named cast (porch.core.testing) with what the matrix adds: vic, an
-    active volunteer of A; lou, a locked coordinator of A; ina, whose
-    coordinator role in A is revoked; org C, a third organisation; and teams
-    of A and B."""
+    active volunteer of A; lia, the legal partner of A; lou, a locked
+    coordinator of A; ina, whose coordinator role in A is revoked; org C, a
+    third organisation; and teams of A and B."""
 
     def __init__(self):
         from porch.accounts import actions as accounts_actions
@@ -261,6 +261,7 @@ class World:
         self.org_c = Organisation.objects.create(coalition=c.coalition, name="Third Ward Pantry")
         self.team_b = Team.objects.create(organisation=c.org_b, name="Sunday drivers")
         c.people["vic"] = make_member("vic", c.org_a, Role.VOLUNTEER)
+        c.people["lia"] = make_member("lia", c.org_a, Role.LEGAL)
         c.people["lou"] = make_member("lou", c.org_a, Role.COORDINATOR)
         c.people["ina"] = make_member("ina", c.org_a, Role.COORDINATOR)
         accounts_actions.do_lock_account(c.lou, actor=c.eve)
@@ -292,6 +293,7 @@ class World:
         "inactive": "ina",
         "unverified": "ana",
         "stale": "eve",
+        "legal": "lia",
     }
 
     def user_of(self, actor: str):

@@ -24,6 +24,7 @@ ACTORS = (
     "inactive",  # ina: was coordinator of A, membership revoked; account still active
     "unverified",  # ana signed in with her password only, 2FA not yet done
     "stale",  # eve whose 2FA was 10 minutes ago: fails step-up (R28)
+    "legal",  # lia: legal partner of org A (sees org A's handoffs and cases)
 )
 
 # What came back.
@@ -54,7 +55,10 @@ def table(default: str | None = None, **given: str) -> dict[str, str]:
     or GROUPS (an actor named alone wins over its group). Two exceptions
     unless named: `unverified` gets "two_factor", since the session policy
     answers before any view (name it for /healthz, /i18n/, the 2FA pages and
-    the API); `stale` follows `org_admin`, the same person a few minutes on."""
+    the API); `stale` follows `org_admin`, the same person a few minutes on;
+    `legal` follows what a plain member of org A gets (the default or the
+    members_a group, not `volunteer` named alone: that is for vic's own
+    objects), since lia is one everywhere but the legal pages."""
     out: dict[str, str] = {}
     if default is not None:
         out.update(dict.fromkeys(ACTORS, default))
@@ -62,11 +66,16 @@ def table(default: str | None = None, **given: str) -> dict[str, str]:
     for key, outcome in given.items():
         if key in GROUPS:
             out.update(dict.fromkeys(GROUPS[key], outcome))
+    # What a plain member of A gets before anyone is named alone (a row names
+    # `volunteer` alone for vic's own objects, which lia does not hold).
+    member = out.get("volunteer")
     for key, outcome in given.items():
         if key not in GROUPS:
             out[key] = outcome
     if "stale" not in given and "org_admin" in out:
         out["stale"] = out["org_admin"]
+    if "legal" not in given and "volunteer" in out:
+        out["legal"] = member or out["volunteer"]
     unknown = set(given) - set(ACTORS) - set(GROUPS)
     missing = set(ACTORS) - set(out)
     bad = {o for o in out.values() if o not in OUTCOMES}
