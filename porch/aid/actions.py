@@ -8,7 +8,6 @@ households it delivered to; the purge shreds an expired one, and
 """
 
 import math
-from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +19,6 @@ from django.utils.translation import gettext_lazy
 from porch.accounts.models import hash_secret
 from porch.aid import access, geocode
 from porch.aid.models import (
-    HOME_WINDOWS,
     HOUSEHOLD_LANGUAGES,
     AidRequest,
     DeliveryCount,
@@ -32,6 +30,8 @@ from porch.aid.models import (
     Stop,
     Urgency,
 )
+from porch.aid.planning import TAKEN_OFF, do_move_stop, do_plan_day, plannable_requests
+from porch.coalition.access import counting_memberships
 from porch.core import audit
 from porch.vault.epochs import new_subject
 from porch.vault.erasure import expiry_for, shred_many
@@ -49,7 +49,10 @@ UNASSIGNED_REASONS = {
     "beyond_range": gettext_lazy("The address is too far from every hub."),
     "window_unreachable": gettext_lazy("No driver can arrive while someone is home."),
     "no_room": gettext_lazy("Every run is full: plan more drivers."),
+    TAKEN_OFF: gettext_lazy("A coordinator took it off the runs."),
 }
+
+__all__ = ["do_move_stop", "do_plan_day", "plannable_requests"]
 
 
 def bags_for(household_size: int) -> int:
@@ -364,134 +367,7 @@ def do_create_hub(
 # ---- Planning -------------------------------------------------------------------------------
 
 
-def _at(day, seconds: int) -> datetime:
-    midnight = datetime.combine(day, time(0), tzinfo=timezone.get_current_timezone())
-    return midnight + timedelta(seconds=int(seconds))
-
-
-def plannable_requests(organisation):
-    return AidRequest.objects.filter(
-        organisation=organisation,
-        kind=AidRequest.Kind.HOUSEHOLD,
-        status=AidRequest.Status.CONFIRMED,
-        address_subject__isnull=False,
-    ).select_related("address_subject", "zone")
-
-
-def do_plan_day(
-    organisation,
-    *,
-    day,
-    hub: Hub,
-    drivers: int,
-    capacity: int,
-    start_hour: int,
-    end_hour: int,
-    actor,
-    time_limit_s: float = 2.0,
-):
-    """Draft runs for a day from the confirmed requests (replacing earlier drafts).
-
-    Drivers are planned as `drivers` cars of `capacity` bags from `hub`
-    between the two hours; the runs are claimed by real drivers once
-    published, so no language can be matched here: every driver is assumed
-    to manage with the household's language.
-    """
-    from porch.routing import model as rmodel
-    from porch.routing.plan import plan
-
-    errors = {}
-    if hub.organisation_id != organisation.pk:
-        errors["hub"] = [_("Choose one of your organisation's hubs.")]
-    if not (1 <= drivers <= 200):
-        errors["drivers"] = [_("Plan between 1 and 200 drivers.")]
-    if not (1 <= capacity <= 100):
-        errors["capacity"] = [_("A car holds between 1 and 100 bags.")]
-    if not (0 <= start_hour < end_hour <= 24):
-        errors["end_hour"] = [_("The day must end after it starts.")]
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        DeliveryRun.objects.filter(
-            organisation=organisation, day=day, status=DeliveryRun.Status.DRAFT
-        ).delete()
-        requests = list(plannable_requests(organisation).select_for_update(of=("self",)))
-        stops = []
-        for request in requests:
-            point = request.point
-            if point is None:
-                continue
-            opens, closes = HOME_WINDOWS.get(request.home_times, (9, 20))
-            stops.append(
-                rmodel.Stop(
-                    id=request.code,
-                    lat=point[0],
-                    lon=point[1],
-                    bags=request.bags,
-                    window_start=opens * 3600,
-                    window_end=closes * 3600,
-                )
-            )
-        cars = [
-            rmodel.Driver(
-                id=f"car-{k}",
-                hub_id=hub.code,
-                available_start=start_hour * 3600,
-                available_end=end_hour * 3600,
-                capacity=capacity,
-            )
-            for k in range(1, drivers + 1)
-        ]
-        by_code = {r.code: r for r in requests}
-        result = (
-            plan(
-                stops,
-                cars,
-                [rmodel.Hub(hub.code, hub.lat, hub.lon)],
-                time_limit_s=time_limit_s,
-                seed=1,
-            )
-            if stops
-            else rmodel.Plan(runs=[], unassigned={})
-        )
-        runs = []
-        for planned in result.runs:
-            windows = {s.id: s.window_end for s in stops}
-            run = DeliveryRun.objects.create(
-                organisation=organisation,
-                hub=hub,
-                day=day,
-                first_stop_at=_at(day, planned.visits[0].start),
-                last_window_end=_at(day, max(windows[v.stop_id] for v in planned.visits)),
-                bags=planned.bags,
-                stop_count=len(planned.visits),
-                zone_names=", ".join(
-                    sorted(
-                        {
-                            by_code[v.stop_id].zone.name
-                            for v in planned.visits
-                            if by_code[v.stop_id].zone
-                        }
-                    )
-                )[:300],
-            )
-            Stop.objects.bulk_create(
-                Stop(
-                    run=run,
-                    request=by_code[visit.stop_id],
-                    position=position,
-                    arrival=_at(day, visit.start),
-                    window_end=_at(day, windows[visit.stop_id]),
-                )
-                for position, visit in enumerate(planned.visits, start=1)
-            )
-            runs.append(run)
-        for request in requests:
-            reason = result.unassigned.get(request.code)
-            request.unassigned_reason = reason.reason if reason else ""
-        AidRequest.objects.bulk_update(requests, ["unassigned_reason"])
-        audit.record(actor, "aid.runs.planned", organisation=organisation)
-    return runs, {code: e.reason for code, e in result.unassigned.items()}
+# do_plan_day and do_move_stop live in porch.aid.planning (imported above).
 
 
 def do_publish_runs(organisation, day, *, actor) -> int:
@@ -506,7 +382,18 @@ def do_publish_runs(organisation, day, *, actor) -> int:
         AidRequest.objects.filter(stops__run_id__in=ids, status=AidRequest.Status.CONFIRMED).update(
             status=AidRequest.Status.ON_RUN, unassigned_reason=""
         )
-        DeliveryRun.objects.filter(pk__in=ids).update(status=DeliveryRun.Status.OPEN)
+        # A run planned for a named driver is theirs (claimed) if they are
+        # still a vetted driver here; every other run opens to all of them.
+        vetted = list(
+            counting_memberships()
+            .filter(organisation=organisation, role__in=access.DRIVER_ROLES)
+            .values_list("user_id", flat=True)
+        )
+        runs = DeliveryRun.objects.filter(pk__in=ids)
+        runs.filter(driver_id__in=vetted).update(status=DeliveryRun.Status.CLAIMED)
+        runs.filter(status=DeliveryRun.Status.DRAFT).update(
+            status=DeliveryRun.Status.OPEN, driver=None
+        )
         audit.record(actor, "aid.runs.published", organisation=organisation)
     return len(ids)
 

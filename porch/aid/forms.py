@@ -110,7 +110,17 @@ class HubForm(forms.Form):
 class PlanForm(forms.Form):
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     hub = forms.ModelChoiceField(queryset=None, label=_("Hub"), to_field_name="code")
-    drivers = forms.IntegerField(label=_("Drivers available"), min_value=1, max_value=200)
+    # Vetted drivers free that day are planned by name (porch.aid.planning);
+    # these are extra cars claimed later by whoever is free.
+    drivers = forms.IntegerField(
+        label=_("Unnamed cars"),
+        help_text=_(
+            "Drivers who said when they are free are planned by name; add cars for others."
+        ),
+        min_value=0,
+        max_value=200,
+        initial=0,
+    )
     capacity = forms.IntegerField(label=_("Bags per car"), min_value=1, max_value=100, initial=10)
     start_hour = forms.IntegerField(label=_("From (hour)"), min_value=0, max_value=23, initial=9)
     end_hour = forms.IntegerField(label=_("Until (hour)"), min_value=1, max_value=24, initial=20)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from porch.aid import views
+from porch.aid import plan_views, views
 
 app_name = "aid"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("orgs/<str:code>/hubs/new/", views.hub_create, name="hub-create"),
     path("orgs/<str:code>/plan/", views.plan, name="plan"),
     path("orgs/<str:code>/plan/publish/", views.publish, name="publish"),
+    path(
+        "orgs/<str:code>/plan/stops/<str:stop>/move/",
+        plan_views.move_stop,
+        name="plan-move-stop",
+    ),
     path("requests/<str:code>/", views.request_detail, name="request"),
     path("requests/<str:code>/no-answer/", views.request_no_answer, name="request-no-answer"),
     path("requests/<str:code>/confirm/", views.request_confirm, name="request-confirm"),

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from porch.aid import access, actions
+from porch.aid import access, actions, plan_views
 from porch.aid.forms import (
     CloseForm,
     ConfirmForm,
@@ -241,6 +241,7 @@ def _plan_page(request, org, form, *, day, unassigned=None, status=200):
         "unassigned": [(r, actions.UNASSIGNED_REASONS.get(r.unassigned_reason, "")) for r in queue],
         "hubs": list(access.hubs_for(org)),
     }
+    context.update(plan_views.plan_context(org, day, runs))
     return render(request, "aid/plan.html", context, status=status)
 
 

@@ -307,3 +307,42 @@ def plan(
     when = day or timezone.localdate()
     runs = access.runs_of_day(org, when).select_related("organisation")
     return [_run_out(run, request.auth) for run in runs]
+
+
+# ---- Plan: moving a stop (porch.aid.planning; the route-planning slice) --------------------
+
+
+class MoveStopIn(Schema):
+    # A draft run of the same day; null takes the stop off the runs.
+    run: str | None = Field(None, pattern=CODE_PATTERN)
+
+
+@router.post(
+    "/organisations/{code}/plan/stops/{stop}/move",
+    url_name="aid-plan-move-stop",
+    response={200: list[RunOut], **WRITES},
+)
+def plan_move_stop(
+    request,
+    payload: MoveStopIn,
+    code: str = Path(..., pattern=CODE_PATTERN),
+    stop: str = Path(..., pattern=CODE_PATTERN),
+):
+    """Move a draft stop to another draft run (or off the runs) and re-plan
+    the two runs with every stop locked; answers the day's runs."""
+    from porch.aid import planning
+
+    org = access.get_planner_organisation_for_user(request.auth, code)
+    found = planning.get_draft_stop_for_planner(org, stop)
+    day = found.run.day
+    target = None
+    if payload.run:
+        target = planning.draft_runs_of_day(org, day).filter(code=payload.run).first()
+        if target is None:
+            return Status(409, {"detail": _("Choose a draft run of the same day."), "errors": []})
+    try:
+        planning.do_move_stop(found, target, actor=request.auth)
+    except DjangoValidationError as error:
+        return _refused(error)
+    runs = access.runs_of_day(org, day).select_related("organisation")
+    return [_run_out(run, request.auth) for run in runs]
