@@ -70,32 +70,44 @@ def drop_pg(url: str) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def seed(volunteers: int, dispatchers: int, runs: int) -> dict:
+def seed(volunteers: int, dispatchers: int, runs: int, city_volunteers: int | None = None) -> dict:
     """In this process (Django set up on the bench env): migrate, seed the demo
     city and the simulated people; returns what the threads need."""
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    from porch.coalition import demo
+    from porch.coalition.models import Organisation, Zone
+
+    call_command("migrate", "--noinput", verbosity=0)
+    demo.seed(volunteers=demo.DEFAULT_VOLUNTEERS if city_volunteers is None else city_volunteers)
+    kitchen = Organisation.objects.get(name=demo.CITY_WIDE["kitchen"].name)
+    desk = Organisation.objects.get(name=demo.CITY_WIDE["response"].name)
+    zone = Zone.objects.order_by("pk").first()
+    return populate(kitchen, desk, zone, volunteers, dispatchers, runs)
+
+
+def populate(kitchen, desk, zone, volunteers: int, dispatchers: int, runs: int) -> dict:
+    """The simulated people (signed-in sessions), school slots and open runs
+    in `kitchen`, dispatchers at `desk` (also intake at `kitchen`); returns
+    what the threads need. Also used by porch/core/tests/test_fault.py."""
     import datetime
 
     from django.conf import settings
-    from django.core.management import call_command
     from django.test import Client
     from django.utils import timezone
 
     from porch.accounts.roles import Role
+    from porch.aid.forms import RequestForm
     from porch.aid.models import DeliveryRun
     from porch.aid.tests.fixtures import hub_for, make_run
-    from porch.coalition import demo
-    from porch.coalition.models import Organisation, Zone
+    from porch.coalition.models import Membership
     from porch.core.testing import make_member, sign_in
+    from porch.response.forms import CallForm
     from porch.volunteers.models import Site, Slot
 
-    call_command("migrate", "--noinput", verbosity=0)
-    demo.seed(volunteers=demo.DEFAULT_VOLUNTEERS)
-    kitchen = Organisation.objects.get(name=demo.CITY_WIDE["kitchen"].name)
-    desk = Organisation.objects.get(name=demo.CITY_WIDE["response"].name)
-    zones = list(Zone.objects.order_by("pk"))
     today = timezone.localdate()
     slots = []
     for k in range(10):
@@ -115,8 +127,8 @@ def seed(volunteers: int, dispatchers: int, runs: int) -> dict:
                 max_staff=40,
             ).code
         )
-    hub = hub_for(kitchen, zones[0], name="Load hub")
-    open_runs = [make_run(kitchen, zones[0], hub=hub).code for _ in range(runs)]
+    hub = hub_for(kitchen, zone, name="Load hub")
+    open_runs = [make_run(kitchen, zone, hub=hub).code for _ in range(runs)]
     assert DeliveryRun.objects.filter(status=DeliveryRun.Status.OPEN).count() >= runs
 
     def session(user) -> dict:
@@ -131,14 +143,8 @@ def seed(volunteers: int, dispatchers: int, runs: int) -> dict:
         people.append({"kind": "volunteer", "driver": k % 4 == 0, "cookies": session(user)})
     for k in range(dispatchers):
         user = make_member(f"load-dispatcher-{k}", desk, Role.DISPATCHER)
-        Organisation.objects.get(pk=kitchen.pk)  # (same coalition)
-        from porch.coalition.models import Membership
-
         Membership.objects.create(user=user, organisation=kitchen, role=Role.INTAKE)
         people.append({"kind": "dispatcher", "driver": False, "cookies": session(user)})
-
-    from porch.aid.forms import RequestForm
-    from porch.response.forms import CallForm
 
     report = fill(CallForm(), intersection="Cedar and 5th", details="Two cars by the school.")
     aid_request = fill(RequestForm(), cross_streets="Cedar and 5th", household_size="3")
@@ -375,6 +381,10 @@ def main(argv=None) -> int:
     parser.add_argument("--think", type=float, nargs=2, default=(2.0, 6.0), metavar=("MIN", "MAX"))
     parser.add_argument("--json", default="", help="also write the report to this file")
     parser.add_argument("--seed", type=int, default=50)
+    parser.add_argument(
+        "--city-volunteers", type=int, default=None,
+        help="volunteers in the demo city (default: the demo's 2,000; the smoke test: fewer)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="porch-load-"))
@@ -395,7 +405,7 @@ def main(argv=None) -> int:
         if label == "PostgreSQL":
             create_pg(url)
         started = time.monotonic()
-        world = seed(args.volunteers, args.dispatchers, args.runs)
+        world = seed(args.volunteers, args.dispatchers, args.runs, args.city_volunteers)
         print(f"seeded in {time.monotonic() - started:.1f} s ({label})", flush=True)
         from django.db import connections
 

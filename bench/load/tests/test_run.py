@@ -15,6 +15,7 @@ def test_short_sqlite_run_produces_a_sane_report(tmp_path):
         [
             sys.executable, "-m", "bench.load.run", "--duration", "3", "--volunteers", "20",
             "--dispatchers", "4", "--runs", "5", "--think", "0.2", "0.5", "--json", str(out),
+            "--city-volunteers", "40",
         ],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
