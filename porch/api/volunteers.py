@@ -13,9 +13,10 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 
-from porch.volunteers import access, actions
+from porch.volunteers import access, actions, importing
 from porch.volunteers.models import Site
 
 router = Router(tags=["volunteers"])
@@ -205,3 +206,76 @@ def coverage(request, code: str = Path(..., pattern=CODE_PATTERN)):
         for entry in entries
         for row in entry.rows
     ]
+
+
+# ---- Importing a volunteer sheet (porch.volunteers.importing) -------------------------
+
+
+class ImportIn(Schema):
+    sheet: str = Field(
+        ...,
+        max_length=importing.MAX_BYTES,
+        description="The sheet as CSV text (UTF-8); the first row names the columns.",
+    )
+    mapping: dict[str, str] = Field(
+        default_factory=dict,
+        description="Column name → handle, phone, email, languages, zones, roles or '' "
+        "(ignore). Empty: guessed from the column names. Refused columns never map.",
+    )
+    confirm: bool = Field(False, description="False: a dry run. True: import, all or nothing.")
+
+
+class RefusedColumnOut(Schema):
+    column: str
+    reason: str
+
+
+class ImportOut(Schema):
+    would_create: int
+    problems: list[str]
+    refused: list[RefusedColumnOut]
+    ignored: list[str]
+    created: list[str]
+
+
+@router.post(
+    "/organisations/{code}/import",
+    url_name="volunteers-import",
+    response={200: ImportOut, 400: ErrorOut, 409: ErrorOut, **COMMON},
+)
+def import_sheet(request, payload: ImportIn, code: str = Path(..., pattern=CODE_PATTERN)):
+    """Dry run (default) or import of an organisation's volunteer sheet, for
+    its coordinators. A sheet with any bad row is refused whole: 409."""
+    organisation = access.get_coordinated_organisation(request.auth, code)
+    try:
+        sheet = importing.read_sheet(payload.sheet)
+    except DjangoValidationError as error:
+        return Status(400, {"detail": " ".join(error.messages)})
+    if payload.mapping:
+        if any(value not in importing.FIELD_CODES for value in payload.mapping.values()):
+            return Status(400, {"detail": str(_("Choose what each column holds from the list."))})
+        data = {
+            f"col_{index}": payload.mapping.get(header, "")
+            for index, header in enumerate(sheet.headers)
+        }
+    else:
+        data = importing.guess_mapping(sheet.headers)
+    chosen = importing.mapping_from(data, sheet.headers)
+    report = importing.plan(organisation, sheet, chosen)
+    created = []
+    if payload.confirm:
+        try:
+            created = importing.do_import_volunteers(
+                organisation, sheet, chosen, actor=request.auth
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except DjangoValidationError as error:
+            return Status(409, {"detail": " ".join(error.messages)})
+    return {
+        "would_create": len(report.people),
+        "problems": report.problems,
+        "refused": [{"column": c, "reason": r} for c, r in report.refused],
+        "ignored": report.ignored,
+        "created": [user.handle for user in created],
+    }

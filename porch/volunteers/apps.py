@@ -8,6 +8,9 @@ class VolunteersConfig(AppConfig):
 
     def ready(self) -> None:
         from porch.accounts.hooks import register_on_lock
-        from porch.volunteers import actions, tasks  # noqa: F401  (registers periodic jobs)
+        from porch.core import home
+        from porch.volunteers import actions, recruitment, tasks  # noqa: F401  (periodic jobs)
 
         register_on_lock(actions.release_on_lock)
+        register_on_lock(recruitment.forget_on_leave)
+        home.register(recruitment.home_panel)

@@ -205,3 +205,97 @@ class PromotionRulesForm(forms.Form):
         min_value=0,
         max_value=5,
     )
+
+
+class JoinForm(WeeklyAvailabilityForm):
+    """The volunteer questions after sign-up (recruitment.do_join_as_volunteer).
+    The weekly availability boxes come from WeeklyAvailabilityForm."""
+
+    def __init__(self, *args, zones, organisations=None, **kwargs):
+        from porch.volunteers.recruitment import (
+            LANGUAGES,
+            RECRUIT_ROLES,
+            RISK_QUESTIONS,
+        )
+
+        super().__init__(*args, **kwargs)
+        days = {name: self.fields.pop(name) for name in list(self.fields)}
+        if organisations is not None:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                label=_("Organisation you want to help"),
+                queryset=organisations,
+                to_field_name="code",
+                required=False,
+                empty_label=_("None for now"),
+                help_text=_("Only organisations that chose to be listed appear here."),
+            )
+        self.fields["languages"] = forms.MultipleChoiceField(
+            label=_("Languages you speak"),
+            choices=LANGUAGES,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": _("Choose at least one language from the list.")},
+        )
+        self.fields["zones"] = forms.ModelMultipleChoiceField(
+            label=_("Zones where you can help"),
+            queryset=zones,
+            to_field_name="code",
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": _("Choose at least one zone.")},
+        )
+        self.fields["risk"] = forms.MultipleChoiceField(
+            label=_("Private: your own safety"),
+            choices=RISK_QUESTIONS,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_(
+                "Tick what is true for you. Only you see these answers; coordinators "
+                "never do. They only stop Porch from offering you roles that could "
+                "put you at risk."
+            ),
+        )
+        self.fields["roles"] = forms.MultipleChoiceField(
+            label=_("Roles you would like"),
+            choices=[(role, Role(role).label) for role in RECRUIT_ROLES],
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Each role needs its training before a coordinator gives it to you."),
+            error_messages={"required": _("Choose at least one of the roles offered.")},
+        )
+        self.fields.update(days)
+        self.fields["zones"].label_from_instance = lambda zone: zone.name
+
+
+class AssignRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class ImportUploadForm(forms.Form):
+    sheet = forms.FileField(
+        label=_("Volunteer sheet (CSV)"),
+        help_text=_("Save the sheet as CSV UTF-8. The first row names the columns."),
+    )
+
+
+class ImportMappingForm(forms.Form):
+    """One choice per column of the sheet; the sheet's text rides along
+    (nothing is kept on the server between steps)."""
+
+    sheet_text = forms.CharField(widget=forms.HiddenInput, strip=False)
+    confirm = forms.BooleanField(
+        label=_("Import these volunteers now"),
+        required=False,
+        help_text=_("Leave unticked to check the sheet again without importing."),
+    )
+
+    def __init__(self, *args, headers, **kwargs):
+        from porch.volunteers.importing import FIELDS, refused_reason
+
+        super().__init__(*args, **kwargs)
+        confirm = self.fields.pop("confirm")
+        self.columns = []
+        for index, header in enumerate(headers):
+            if refused_reason(header):
+                continue
+            name = f"col_{index}"
+            self.fields[name] = forms.ChoiceField(label=header, choices=FIELDS, required=False)
+            self.columns.append(name)
+        self.fields["confirm"] = confirm

@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from porch.accounts.roles import Role
 from porch.core.codes import new_code
-from porch.core.sensitivity import INTERNAL, SENSITIVE
+from porch.core.sensitivity import CRITICAL, INTERNAL, SENSITIVE
+from porch.vault.fields import EncryptedTextField
 
 WEEKDAY_LABELS = (
     _("Monday"),
@@ -70,6 +71,14 @@ class Volunteer(models.Model):
         "user": INTERNAL,
         "calendar_token_hash": SENSITIVE,
         "created_on": INTERNAL,
+        "languages": INTERNAL,
+        "zones": INTERNAL,
+        "roles_of_interest": INTERNAL,
+        "risk_answers": CRITICAL,
+        "withheld_roles": SENSITIVE,
+        "recruited_on": INTERNAL,
+        "imported": INTERNAL,
+        "profile": INTERNAL,
     }
 
     user = models.OneToOneField(
@@ -78,9 +87,37 @@ class Volunteer(models.Model):
     # SHA-256 of the feed's secret (accounts.models.hash_token); blank: no feed.
     calendar_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_on = models.DateField(default=timezone.localdate)
+    # Recruitment (porch.volunteers.recruitment): what the person told us when
+    # they joined. Language codes, role codes.
+    languages = models.JSONField(default=list, blank=True)
+    zones = models.ManyToManyField("coalition.Zone", blank=True, related_name="+")
+    roles_of_interest = models.JSONField(default=list, blank=True)
+    # The private self-assessment of personal risk: the answers, sealed under
+    # the person's own profile key (shredded when they leave), and only
+    # their effect in the clear — the roles never offered to them.
+    risk_answers = EncryptedTextField(
+        subject_field="profile", record_field="user_id", subject_factory="vault_profile"
+    )
+    withheld_roles = models.JSONField(default=list, blank=True)
+    # The day they finished the volunteer questions; None: not yet.
+    recruited_on = models.DateField(null=True, blank=True)
+    # Brought in from an organisation's existing sheet (importing.py).
+    imported = models.BooleanField(default=False)
+    # The owner's profile subject (same as user.profile), declared after the
+    # sealed field (see porch.vault.fields, subject_factory).
+    profile = models.ForeignKey(
+        "vault.Subject", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"volunteer:{self.user_id}"
+
+    def vault_profile(self):
+        subject = self.user.vault_profile()
+        self.profile = subject
+        if self.pk is not None:
+            Volunteer.objects.filter(pk=self.pk).update(profile=subject)
+        return subject
 
 
 class SiteQuerySet(models.QuerySet):

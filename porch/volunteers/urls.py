@@ -1,12 +1,21 @@
 from django.urls import path
 
-from porch.volunteers import views
+from porch.volunteers import views, views_recruitment
 
 app_name = "volunteers"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("counts/", views.counts, name="counts"),
+    path("join/", views_recruitment.join, name="join"),
+    path("status/", views_recruitment.status, name="status"),
+    path("orgs/<str:code>/recruits/", views_recruitment.recruits, name="recruits"),
+    path(
+        "orgs/<str:code>/recruits/<str:member>/role/",
+        views_recruitment.recruit_role,
+        name="recruit-role",
+    ),
+    path("orgs/<str:code>/import/", views_recruitment.import_sheet, name="import"),
     path("promotion-rules/", views.promotion_rules_edit, name="promotion-rules"),
     path("availability/", views.availability, name="availability"),
     path(
