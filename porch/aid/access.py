@@ -51,6 +51,11 @@ def driver_organisations(user):
     return Organisation.objects.filter(pk__in=_orgs_with(user, DRIVER_ROLES))
 
 
+def reimbursing_organisations(user):
+    """Where a person may claim or approve reimbursements: driver or coordinator."""
+    return Organisation.objects.filter(pk__in=_orgs_with(user, DRIVER_ROLES + PLANNER_ROLES))
+
+
 def is_planner(user, organisation) -> bool:
     return organisation.pk in _orgs_with(user, PLANNER_ROLES)
 

@@ -13,6 +13,7 @@ import io
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -104,3 +105,36 @@ def counts(organisation) -> dict:
         .annotate(n=Count("pk"), cents=Sum("amount_cents"))
     )
     return {r["status"]: {"count": r["n"], "cents": r["cents"] or 0} for r in rows}
+
+
+# ---- Reads (R30: missing and forbidden are both 404) ----------------------------------
+
+
+def upload_limit() -> int:
+    """The receipt cap: 10 MB, or the whole request's cap if that is smaller."""
+    from django.conf import settings
+
+    return min(MAX_UPLOAD, settings.PORCH_MAX_BODY_BYTES)
+
+
+def get_organisation_for_user(user, code: str):
+    org = access.reimbursing_organisations(user).filter(code=code).first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def visible_in(user, organisation):
+    """A coordinator sees the organisation's claims; a driver, their own."""
+    found = Reimbursement.objects.filter(organisation=organisation)
+    if not access.is_planner(user, organisation):
+        found = found.filter(submitted_by=user)
+    return found.defer("receipt")
+
+
+def get_reimbursement_for_user(user, code: str) -> Reimbursement:
+    for org in access.reimbursing_organisations(user):
+        found = visible_in(user, org).filter(code=code).select_related("organisation").first()
+        if found is not None:
+            return found
+    raise Http404

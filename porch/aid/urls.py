@@ -47,6 +47,27 @@ urlpatterns += [
     path("runs/<str:code>/unpublish/", run_cancel_views.run_unpublish_view, name="run-unpublish"),
 ]
 
+# ---- Reimbursements (porch/aid/reimbursement_views.py) ----
+from porch.aid import reimbursement_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "orgs/<str:code>/reimbursements/",
+        reimbursement_views.reimbursement_list,
+        name="reimbursements",
+    ),
+    path(
+        "reimbursements/<str:code>/decide/",
+        reimbursement_views.reimbursement_decide,
+        name="reimbursement-decide",
+    ),
+    path(
+        "reimbursements/<str:code>/receipt/",
+        reimbursement_views.reimbursement_receipt,
+        name="reimbursement-receipt",
+    ),
+]
+
 # ---- Hubs, stock, reimbursements, CSV import (porch/aid/hub_views.py) ----
 from porch.aid import hub_views  # noqa: E402
 

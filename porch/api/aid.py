@@ -346,3 +346,114 @@ def plan_move_stop(
         return _refused(error)
     runs = access.runs_of_day(org, day).select_related("organisation")
     return [_run_out(run, request.auth) for run in runs]
+
+
+# ---- Reimbursements (operations slice; porch/aid/reimbursements.py) -------------------------
+# Drivers claim an amount for a run they drove, with the receipt photo as
+# base64 in the JSON body (read in memory, capped by PORCH_MAX_BODY_BYTES);
+# the action re-encodes it without metadata and seals it. Coordinators list
+# the organisation's claims with counts per status and decide each once.
+# No names, no memos; the receipt itself is only on the page (never in JSON).
+
+import base64 as _base64  # noqa: E402
+import binascii as _binascii  # noqa: E402
+
+from porch.aid import reimbursements as _reimbursements  # noqa: E402
+
+
+class ReimbursementIn(Schema):
+    run_code: str = Field(..., min_length=1, max_length=12, pattern=CODE_PATTERN)
+    amount_cents: int = Field(..., ge=1, le=_reimbursements.MAX_CENTS)
+    receipt_base64: str = Field(
+        ..., min_length=4, max_length=4 * (_reimbursements.MAX_UPLOAD // 3 + 1)
+    )
+
+
+class ReimbursementDecisionIn(Schema):
+    approve: bool
+
+
+class ReimbursementOut(Schema):
+    code: str
+    run_code: str
+    amount_cents: int
+    status: str
+    submitted_on: datetime.date
+    decided_on: datetime.date | None
+
+
+class ReimbursementCountOut(Schema):
+    count: int
+    cents: int
+
+
+class ReimbursementListOut(Schema):
+    counts: dict[str, ReimbursementCountOut]
+    items: list[ReimbursementOut]
+
+
+def _reimbursement_out(item) -> dict:
+    return {
+        "code": item.code,
+        "run_code": item.run_code,
+        "amount_cents": item.amount_cents,
+        "status": item.status,
+        "submitted_on": item.submitted_on,
+        "decided_on": item.decided_on,
+    }
+
+
+@router.get(
+    "/organisations/{code}/reimbursements",
+    url_name="aid-reimbursements",
+    response={200: ReimbursementListOut, **COMMON},
+)
+def reimbursement_list(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    org = _reimbursements.get_organisation_for_user(request.auth, code)
+    counts = _reimbursements.counts(org) if access.is_planner(request.auth, org) else {}
+    items = _reimbursements.visible_in(request.auth, org).order_by("-pk")[:500]
+    return {"counts": counts, "items": [_reimbursement_out(item) for item in items]}
+
+
+@router.post(
+    "/organisations/{code}/reimbursements",
+    url_name="aid-reimbursement-create",
+    response={201: ReimbursementOut, **WRITES},
+)
+def reimbursement_create(
+    request, payload: ReimbursementIn, code: str = Path(..., pattern=CODE_PATTERN)
+):
+    org = _reimbursements.get_organisation_for_user(request.auth, code)
+    try:
+        photo = _base64.b64decode(payload.receipt_base64, validate=True)
+    except (ValueError, _binascii.Error):
+        photo = b""
+    try:
+        item = _reimbursements.do_submit_reimbursement(
+            org,
+            run_code=payload.run_code,
+            amount_cents=payload.amount_cents,
+            receipt=photo,
+            actor=request.auth,
+        )
+    except DjangoValidationError as error:
+        return _invalid(error)
+    return Status(201, _reimbursement_out(item))
+
+
+@router.post(
+    "/reimbursements/{code}/decision",
+    url_name="aid-reimbursement-decide",
+    response={200: ReimbursementOut, **WRITES},
+)
+def reimbursement_decide(
+    request, payload: ReimbursementDecisionIn, code: str = Path(..., pattern=CODE_PATTERN)
+):
+    item = _reimbursements.get_reimbursement_for_user(request.auth, code)
+    if not access.is_planner(request.auth, item.organisation):
+        raise Http404  # the claimant sees it, but deciding is not theirs: as if absent
+    try:
+        item = _reimbursements.do_decide_reimbursement(item, payload.approve, actor=request.auth)
+    except DjangoValidationError as error:
+        return _refused(error)
+    return _reimbursement_out(item)
