@@ -305,3 +305,9 @@ api.add_router("/aid", aid_router)
 from porch.api.aid_hubs import router as aid_hubs_router  # noqa: E402
 
 api.add_router("/aid-hubs", aid_hubs_router)
+
+
+# ---- Legal handoffs and follow-up cases (porch/api/response_cases.py) ----
+from porch.api.response_cases import router as response_cases_router  # noqa: E402
+
+api.add_router("/response-cases", response_cases_router)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from porch.response import views
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path("dispatch/<str:code>/answer/", views.dispatch_answer, name="dispatch-answer"),
     path("dispatch/<str:code>/outcome/", views.dispatch_outcome, name="dispatch-outcome"),
     path("status/<str:code>/", views.status_page, name="status"),
+    # Legal handoffs, incident records and follow-up cases (porch.response.cases).
+    path("legal/", include("porch.response.cases.urls")),
 ]

@@ -1,12 +1,14 @@
 """Reads on a person's behalf: only the legal partner role of the handoff's
-organisation sees a handoff; everyone else gets Http404 (missing and
-forbidden look the same)."""
+organisation sees a handoff, its incident record (entries, media) and its
+follow-up case; everyone else gets Http404 (missing and forbidden look the
+same), coordinators and admins included. There is deliberately no search
+across handoffs or cases by person, vehicle or plate."""
 
 from django.http import Http404
 
 from porch.accounts.roles import Role
 from porch.coalition.access import counting_memberships
-from porch.response.cases.models import LegalHandoff
+from porch.response.cases.models import FollowUpCase, IncidentMedia, LegalHandoff, NeedItem
 
 LEGAL_ROLES = (Role.LEGAL,)
 
@@ -32,3 +34,36 @@ def get_handoff_for_user(user, code: str) -> LegalHandoff:
     if handoff is None:
         raise Http404
     return handoff
+
+
+def get_media_for_user(user, code: str) -> IncidentMedia:
+    media = (
+        IncidentMedia.objects.filter(handoff__in=handoffs_visible_to(user), code=code)
+        .select_related("handoff", "subject")
+        .first()
+    )
+    if media is None:
+        raise Http404
+    return media
+
+
+def cases_visible_to(user):
+    return FollowUpCase.objects.filter(organisation_id__in=legal_orgs(user))
+
+
+def get_case_for_user(user, code: str) -> FollowUpCase:
+    case = cases_visible_to(user).filter(code=code).select_related("handoff", "zone").first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def get_need_for_user(user, code: str) -> NeedItem:
+    item = (
+        NeedItem.objects.filter(case__in=cases_visible_to(user), code=code)
+        .select_related("case")
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item

@@ -7,7 +7,10 @@ class ResponseCasesConfig(AppConfig):
     verbose_name = "Legal handoffs and follow-up cases"
 
     def ready(self) -> None:
-        from porch.response.cases import actions
+        from porch.core import home
+        from porch.response.cases import actions, views
         from porch.vault.erasure import register_shredder
 
         register_shredder(actions.HANDOFF_KIND, actions.forget_handoff)
+        register_shredder(actions.CASE_KIND, actions.forget_case)
+        home.register(views.home_panel)
