@@ -1,18 +1,23 @@
-"""The campaigns part of the v1 API: dashboard aggregates and campaign counters.
+"""The campaigns part of the v1 API: dashboard aggregates, campaign counters
+and updates to pledgers.
 
 Thin, like the rest of v1: reads through porch.campaigns.access, counts
 through the dashboard module. Every count is a string, suppressed exactly as
 on the dashboard and in the CSV ("<5" for 1 to 4). Public counters need no
-authentication, like the public pages.
+authentication, like the public pages. Updates are chosen from the
+catalogue (a key, never a text) and answer with counts only: no contact,
+no language breakdown.
 """
 
 from typing import Literal
 
-from ninja import Path, Query, Router, Schema
+from django.core.exceptions import ValidationError as DjangoValidationError
+from ninja import Field, Path, Query, Router, Schema, Status
 
-from porch.campaigns import access, dashboard
+from porch.campaigns import access, actions, dashboard
 from porch.campaigns.metrics import iso_week, suppress
 from porch.campaigns.models import Pledge
+from porch.messaging import catalogue
 
 router = Router(tags=["campaigns"])
 
@@ -131,3 +136,70 @@ def campaign(request, code: str = Path(..., pattern=CODE_PATTERN)):
 def public_counters(request, code: str = Path(..., pattern=CODE_PATTERN)):
     row = access.get_public_campaign(code)
     return _counters(access.pledge_counts([row]).get(row.pk, {}))
+
+
+# ---- Updates to pledgers -------------------------------------------------------------
+
+UPDATE_PATTERN = "^(" + "|".join(catalogue.UPDATE_KEYS) + ")$"
+
+
+class UpdateIn(Schema):
+    template: str = Field(..., pattern=UPDATE_PATTERN)
+
+
+class UpdateCountsOut(Schema):
+    queued: int
+    sending: int
+    sent: int
+    delivered: int
+    failed: int
+
+
+class UpdateOut(Schema):
+    code: str
+    template: str
+    audience_size: int
+    created_on: str
+    counts: UpdateCountsOut
+
+
+def _update_out(update) -> dict:
+    mailing = update.mailing
+    return {
+        "code": mailing.code,
+        "template": mailing.template_key,
+        "audience_size": mailing.audience_size,
+        "created_on": update.created_on.isoformat(),
+        "counts": mailing.counts(),
+    }
+
+
+@router.get(
+    "/{code}/updates",
+    response={200: list[UpdateOut], 401: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+)
+def campaign_updates(request, code: str = Path(..., pattern=CODE_PATTERN)):
+    row = access.get_managed_campaign(request.auth, code)
+    return [_update_out(update) for update in access.updates_of(row)]
+
+
+@router.post(
+    "/{code}/updates",
+    response={
+        201: UpdateOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: InvalidOut,
+        422: InvalidOut,
+    },
+)
+def send_campaign_update(request, payload: UpdateIn, code: str = Path(..., pattern=CODE_PATTERN)):
+    """Queue an update to every pledger who left a contact (409 once the campaign has ended
+    or while it is a draft)."""
+    row = access.get_managed_campaign(request.auth, code)
+    try:
+        update = actions.do_send_campaign_update(row, payload.template, actor=request.auth)
+    except DjangoValidationError as error:
+        return Status(409, {"detail": " ".join(error.messages), "errors": []})
+    return Status(201, _update_out(update))

@@ -9,7 +9,7 @@ organisation or campaign chose to publish.
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from porch.campaigns.models import Campaign, Listing, Pledge
+from porch.campaigns.models import Campaign, CampaignUpdate, Listing, Pledge
 from porch.coalition import access as coalition_access
 from porch.coalition.models import Organisation, Referral, Zone
 
@@ -142,6 +142,17 @@ def pledge_counts(campaigns) -> dict[int, dict[str, int]]:
 def contacts_waiting(campaign: Campaign) -> int:
     """How many pledgers asked for updates (their contacts are sealed)."""
     return campaign.pledges.filter(subject__isnull=False).count()
+
+
+def updates_of(campaign: Campaign) -> list[CampaignUpdate]:
+    """The campaign's updates, newest first, each with `.counts` from its mailing."""
+    from porch.messaging.catalogue import UPDATE_LABELS
+
+    updates = list(campaign.updates.select_related("mailing"))
+    for update in updates:
+        update.counts = update.mailing.counts()
+        update.label = UPDATE_LABELS.get(update.mailing.template_key, "")
+    return updates
 
 
 def public_zones() -> QuerySet[Zone]:

@@ -16,10 +16,20 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from porch.campaigns.models import SERVED_LANGUAGES, Campaign, Listing, Pledge, PledgeWindow
+from porch.campaigns.models import (
+    SERVED_LANGUAGES,
+    Campaign,
+    CampaignUpdate,
+    Listing,
+    Pledge,
+    PledgeWindow,
+)
 from porch.coalition import actions as coalition_actions
 from porch.core import audit
 from porch.core.languages import LANGUAGES
+from porch.messaging import actions as messaging_actions
+from porch.messaging import catalogue
+from porch.messaging.models import Contact
 from porch.vault import erasure
 from porch.vault.epochs import new_subject
 from porch.vault.models import Subject
@@ -215,7 +225,10 @@ def purge_ended_contacts() -> int:
 
 
 def forget_contact(subject: Subject) -> None:
-    """Shredder for pledge contacts: blank the sealed column with the key."""
+    """Shredder for pledge contacts: blank the sealed column with the key, and
+    let messaging keep its updates' counts before its copy of the contact
+    (sealed under the same subject) and its outbox rows go too."""
+    messaging_actions.forget_contacts([subject])
     Pledge.objects.filter(subject=subject).update(contact=None, contact_kind="", language="")
 
 
@@ -272,5 +285,75 @@ def do_make_pledge(
             pledge.language = language
         pledge.full_clean(exclude=["contact", "subject"])
         pledge.save()
+        if contact:
+            # What the outbox addresses: the same contact, under the same subject.
+            _register_contact(pledge, campaign)
         audit.record(actor, "pledge.made", obj=pledge, organisation=campaign.organisation)
     return pledge
+
+
+# ---- Updates to pledgers ----------------------------------------------------------------
+
+
+def _register_contact(pledge: Pledge, campaign: Campaign) -> Contact:
+    return messaging_actions.do_register_contact(
+        subject=pledge.subject,
+        organisation=campaign.organisation,
+        medium=pledge.contact_kind,
+        address=pledge.contact,
+        language=update_language(pledge.language),
+    )
+
+
+def update_language(language: str) -> str:
+    """The language an update goes out in: the pledge page's, English otherwise."""
+    return language if language in catalogue.LANGUAGES else FALLBACK_LANGUAGE
+
+
+def update_values(campaign: Campaign) -> dict[str, str]:
+    """What an update may say: the campaign's public title and first day (R5)."""
+    return {"title": campaign.title, "date": campaign.starts_on.isoformat()}
+
+
+def _contacts_of(campaign: Campaign):
+    """The campaign's contacts in messaging, registering any left before
+    updates were wired (their pledges hold the sealed contact alone)."""
+    pledges = campaign.pledges.filter(subject__isnull=False)
+    missing = pledges.exclude(subject__in=Contact.objects.values("subject_id")).select_related(
+        "subject"
+    )
+    for pledge in missing:
+        if pledge.contact and pledge.contact_kind:
+            _register_contact(pledge, campaign)
+    return Contact.objects.filter(subject__in=pledges.values("subject_id"))
+
+
+def do_send_campaign_update(campaign: Campaign, template: str, *, actor) -> CampaignUpdate:
+    """Queue a catalogue update to every pledger who left a contact and has
+    not replied STOP, each in the language of the page they pledged on.
+
+    The audience is the contacts at this moment (one outbox row each, in one
+    batched insert); the worker paces and sends them. Only while the campaign
+    is open: once it has ended its contacts are erased and reach nobody."""
+    if template not in catalogue.UPDATE_KEYS:
+        raise ValidationError({"template": [_("Choose one of the updates offered.")]})
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.has_ended():
+            raise ValidationError(
+                _("This campaign has ended: its contacts are erased and an update reaches nobody.")
+            )
+        if campaign.state != Campaign.State.OPEN:
+            raise ValidationError(_("Open the campaign for pledges before sending updates."))
+        mailing = messaging_actions.do_send_mailing(
+            _contacts_of(campaign),
+            template,
+            values=update_values(campaign),
+            organisation=campaign.organisation,
+            actor=actor,
+        )
+        update = CampaignUpdate.objects.create(campaign=campaign, mailing=mailing)
+        audit.record(
+            actor, "campaign.update_sent", obj=campaign, organisation=campaign.organisation
+        )
+    return update

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from porch.campaigns.models import SERVED_LANGUAGES, Listing, Pledge
 from porch.core.languages import LANGUAGES
+from porch.messaging import catalogue
 
 DATE_INPUT = {"type": "date"}
 WEEK_CHOICES = [
@@ -183,3 +184,18 @@ def pledge_language(code: str | None) -> str:
 
 def language_codes() -> list[str]:
     return [code for code, _name in LANGUAGES]
+
+
+class UpdateForm(forms.Form):
+    """An update to pledgers: chosen from the catalogue, never written (R5)."""
+
+    template = forms.ChoiceField(
+        label=_("Which update"),
+        choices=list(catalogue.UPDATE_LABELS.items()),
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Updates say only the campaign's title, its first day and the hotline, in the "
+            "language each person pledged in. They cannot be written freely, so that no "
+            "message can name anyone."
+        ),
+    )

@@ -14,6 +14,9 @@ Design note. Everything here faces the public, so it keeps almost nothing:
   organiser ends the campaign.
 - A pledge that leaves a contact also keeps the language of the page it was
   made on, so that updates reach the pledger in it; it goes with the contact.
+- A CampaignUpdate ties an organiser's update to a messaging Mailing: the
+  contact is registered with messaging (a Contact sealed under the pledge's
+  own subject) so the outbox can address it, and goes with the pledge's.
 - PledgeWindow counts pledges per campaign per minute to throttle the public
   form without knowing anything about who is pledging (R25).
 """
@@ -202,6 +205,35 @@ class Pledge(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class CampaignUpdate(models.Model):
+    """An update an organiser sent to the campaign's pledgers who left a contact.
+
+    The message itself is a messaging Mailing (a catalogue text, the
+    campaign's public title and first day, one outbox row per contact, each
+    in the language of the page the pledger used); this row ties it to the
+    campaign. Its counts come from the mailing and stay after the contacts
+    are erased."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "campaign": INTERNAL,
+        "mailing": INTERNAL,
+        "created_on": INTERNAL,
+    }
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="updates")
+    mailing = models.OneToOneField(
+        "messaging.Mailing", on_delete=models.CASCADE, related_name="campaign_update"
+    )
+    created_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["-created_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"update:{self.mailing_id}"
 
 
 class PledgeWindow(models.Model):

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<str:code>/edit/", views.campaign_edit, name="campaign-edit"),
     path("<str:code>/open/", views.campaign_open, name="campaign-open"),
     path("<str:code>/end/", views.campaign_end, name="campaign-end"),
+    path("<str:code>/updates/new/", views.campaign_update_new, name="campaign-update-new"),
 ]

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from porch.campaigns import access, actions, dashboard, resources
@@ -26,6 +27,7 @@ from porch.campaigns.forms import (
     DashboardForm,
     ListingForm,
     PledgeForm,
+    UpdateForm,
     pledge_language,
 )
 from porch.campaigns.models import Campaign, Pledge
@@ -181,6 +183,7 @@ def _campaign_page(request, campaign, *, errors=(), status=200):
         "campaign": campaign,
         "counts": _counter_rows(counts),
         "contacts": access.contacts_waiting(campaign),
+        "updates": access.updates_of(campaign),
         "errors": errors,
         "languages": LANGUAGES,
     }
@@ -240,6 +243,62 @@ def campaign_open(request, code):
 def campaign_end(request, code):
     done = _("The campaign has ended. Every contact left for updates was erased.")
     return _decide(request, code, actions.do_end_campaign, done)
+
+
+def update_previews(campaign, template: str) -> list[dict]:
+    """Every language's text of an update for this campaign, with its
+    encoding and SMS segments (over_budget past the catalogue's budget)."""
+    from porch.messaging import catalogue
+    from porch.messaging.actions import update_context
+    from porch.messaging.texts import Texts, hotline, preview
+
+    values = actions.update_values(campaign)
+    number = hotline()
+    rows = preview(
+        Texts(), template, lambda _language: update_context(values, hotline_number=number)
+    )
+    budget = catalogue.UPDATE_SEGMENT_BUDGET.get(template, 99)
+    for row in rows:
+        row["over_budget"] = row["segments"] > budget
+    return rows
+
+
+@require_http_methods(GET_POST)
+@login_required
+def campaign_update_new(request, code):
+    campaign = access.get_managed_campaign(request.user, code)
+    form = UpdateForm(request.POST or None)
+    previews = None
+    if request.method == "POST" and form.is_valid():
+        template = form.cleaned_data["template"]
+        if "send" in request.POST:
+            try:
+                update = actions.do_send_campaign_update(campaign, template, actor=request.user)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                queued = update.mailing.audience_size
+                messages.success(
+                    request,
+                    ngettext(
+                        "The update is queued for %(count)d person.",
+                        "The update is queued for %(count)d people.",
+                        queued,
+                    )
+                    % {"count": queued},
+                )
+                return redirect("campaigns:campaign", code=campaign.code)
+        else:
+            previews = update_previews(campaign, template)
+    status = 400 if request.method == "POST" and not form.is_valid() else 200
+    context = {
+        "form": form,
+        "campaign": campaign,
+        "previews": previews,
+        "contacts": access.contacts_waiting(campaign),
+        "can_send": campaign.state == Campaign.State.OPEN and not campaign.has_ended(),
+    }
+    return render(request, "campaigns/update_new.html", context, status=status)
 
 
 # ---- The public site ---------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from porch.core.codes import new_code
 from porch.messaging import catalogue
 from porch.messaging.models import (
     Broadcast,
+    Contact,
+    Mailing,
     Medium,
     MessageTemplate,
     NotificationPreference,
@@ -483,6 +485,8 @@ def prune_notifications() -> int:
     cutoff = timezone.localdate() - timedelta(days=POLICIES["notification"].limit.days)
     deleted, _rows = OutboxMessage.objects.filter(
         broadcast__isnull=True,
+        # A mailing's rows live as long as their contacts (forget_contacts).
+        mailing__isnull=True,
         state__in=[OutboxMessage.State.SENT, OutboxMessage.State.FAILED],
         created_on__lt=cutoff,
     ).delete()
@@ -595,3 +599,189 @@ def do_record_status(provider_ref: str, status: str) -> int:
     if status == UNDELIVERED:
         return rows.update(state=OutboxMessage.State.FAILED, reason="undelivered")
     return 0
+
+
+# ---- Contacts other apps hold (a campaign's pledgers) -----------------------------------
+#
+# The app owns the vault subject and calls these; messaging never imports it.
+
+
+def do_register_contact(
+    *, subject, organisation, medium: str, address: str, language: str
+) -> Contact:
+    """Seal an address under the app's own `subject` so the outbox can reach it.
+
+    One contact per subject; calling again updates it. The address is
+    normalised here (E.164 or a checked e-mail address)."""
+    if medium not in Medium.values:
+        raise ValidationError({"medium": [_("Choose text message or e-mail.")]})
+    language = language if language in catalogue.LANGUAGES else catalogue.FALLBACK
+    address = normalise_address(medium, address)
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().filter(subject=subject).first()
+        contact = contact or Contact(subject=subject)
+        contact.organisation = organisation
+        contact.address = address
+        contact.address_hash = address_hash(address)
+        contact.medium = medium
+        contact.language = language
+        contact.save()
+    # No audit row of its own: the app's action that holds the subject records it.
+    return contact
+
+
+def _freeze(mailings) -> None:
+    today = timezone.localdate()
+    for mailing in mailings:
+        counts = mailing.counts()
+        mailing.sent_count = counts["sent"]
+        # Whatever was still waiting will never go: it counts as not sent.
+        mailing.failed_count = counts["failed"] + counts["queued"] + counts["sending"]
+        mailing.erased_on = today
+        mailing.save(update_fields=["sent_count", "failed_count", "erased_on"])
+
+
+def forget_contacts(subjects) -> int:
+    """Call from the app's shredder, before its subjects go: the contacts'
+    mailings keep their counts (frozen at once, while every row is still
+    there), then the contacts and their outbox rows are deleted."""
+    contacts = Contact.objects.filter(subject__in=list(subjects))
+    mailings = Mailing.objects.filter(
+        erased_on__isnull=True,
+        pk__in=OutboxMessage.objects.filter(contact__in=contacts).values("mailing_id"),
+    )
+    _freeze(list(mailings))
+    deleted, _rows = contacts.delete()
+    return deleted
+
+
+def contacts_of_sender(sender: str):
+    """Contacts whose sealed address is this inbound sender's (keyed hash)."""
+    digests = {address_hash(sender.strip()), address_hash(sender.strip().lower())}
+    return Contact.objects.filter(address_hash__in=digests).order_by("pk")
+
+
+def do_stop_contacts(sender: str, *, actor=None) -> int:
+    """STOP from a contact: nothing more goes to them, queued rows stay unsent.
+
+    There is no START for a contact: its address goes when the app's subject
+    expires (a campaign's end); the person may leave it again with the app."""
+    with transaction.atomic():
+        contacts = list(contacts_of_sender(sender).filter(state=Contact.State.ACTIVE))
+        if not contacts:
+            return 0
+        Contact.objects.filter(pk__in=[c.pk for c in contacts]).update(
+            state=Contact.State.STOPPED, stopped_on=timezone.localdate()
+        )
+        OutboxMessage.objects.filter(contact__in=contacts, state=OutboxMessage.State.QUEUED).update(
+            state=OutboxMessage.State.FAILED, reason="stopped"
+        )
+        for contact in contacts:
+            audit.record(actor, "contact.stopped", obj=contact, organisation=contact.organisation)
+    return len(contacts)
+
+
+def clean_update_values(values: dict) -> dict[str, str]:
+    """Only the update placeholders an app may fill ({title}, {date}), short strings."""
+    allowed = set(catalogue.UPDATE_PLACEHOLDERS) - {"hotline"}
+    if set(values) - allowed or any(
+        not isinstance(v, str) or len(v) > 120 for v in values.values()
+    ):
+        raise ValidationError(_("An update may only say a title and a date."))
+    return dict(values)
+
+
+def update_context(values: dict, *, hotline_number: str) -> catalogue.Context:
+    return catalogue.Context(
+        title=values.get("title", ""), date=values.get("date", ""), hotline=hotline_number
+    )
+
+
+_MAILING_FIELDS = (
+    "mailing",
+    "contact",
+    "channel",
+    "template_key",
+    "language",
+    "idempotency_key",
+    "priority",
+    "state",
+    "attempts",
+    "next_try_at",
+    "claimed_by",
+    "segments",
+    "provider_ref",
+    "reason",
+    "delivered",
+    "created_on",
+)
+
+
+def _insert_mailing_rows(rows: list[tuple]) -> None:
+    """Like _insert_queued: executemany, 10,000 rows a statement."""
+    meta = OutboxMessage._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _MAILING_FIELDS)
+    marks = ", ".join(["%s"] * len(_MAILING_FIELDS))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 10_000):
+            cursor.executemany(sql, rows[start : start + 10_000])
+
+
+def do_send_mailing(contacts, key: str, *, values: dict, organisation=None, actor) -> Mailing:
+    """Snapshot the receiving `contacts` and queue one routine message each,
+    in each contact's language, with batched inserts (one statement per
+    10,000 rows). Call inside the app's own transaction if it writes too."""
+    if key not in catalogue.UPDATE_KEYS:
+        raise ValidationError({"template": [_("Choose one of the updates offered.")]})
+    values = clean_update_values(values)
+    with transaction.atomic():
+        recipients = list(
+            contacts.filter(state=Contact.State.ACTIVE)
+            .order_by("pk")
+            .values_list("pk", "code", "language", "medium")
+        )
+        mailing = Mailing.objects.create(
+            organisation=organisation,
+            template_key=key,
+            values=values,
+            audience_size=len(recipients),
+            created_by=actor,
+        )
+        texts = Texts()
+        number = hotline()
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        today = connection.ops.adapt_datefield_value(timezone.localdate())
+        kinds: dict[str, str] = {}
+        sizes: dict[tuple[str, str], int] = {}
+        rows = []
+        for pk, code, language, medium in recipients:
+            if medium not in kinds:
+                kinds[medium] = kind_for(medium, organisation=organisation)
+            if (medium, language) not in sizes:
+                body = texts.render(key, language, update_context(values, hotline_number=number))
+                sizes[(medium, language)] = _segments_for(medium, body)
+            rows.append(
+                (
+                    mailing.pk,
+                    pk,
+                    kinds[medium],
+                    key,
+                    language,
+                    f"m-{mailing.code}-{code}",
+                    int(OutboxMessage.Lane.ROUTINE),
+                    str(OutboxMessage.State.QUEUED),
+                    0,
+                    now,
+                    "",
+                    sizes[(medium, language)],
+                    "",
+                    "",
+                    False,
+                    today,
+                )
+            )
+        _insert_mailing_rows(rows)
+        audit.record(actor, "mailing.sent", obj=mailing, organisation=organisation)
+    return mailing

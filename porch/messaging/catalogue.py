@@ -198,10 +198,65 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
+# ---- Updates to other apps' contacts (a campaign's pledgers) ----------------------
+# Their own placeholders, as closed and as public as the four above: {title}
+# (the campaign's public title), {date} (a day written YYYY-MM-DD, the same in
+# every language) and {hotline}. Chosen by organisers, never written by them:
+# free text could name someone (R5). Kept apart from TEXTS, so operators'
+# template overrides and the four-placeholder rule above stay as they were.
+PLEDGE_REMINDER = "pledge_reminder"
+PLEDGE_CHANGED = "pledge_changed"
+PLEDGE_THANKS = "pledge_thanks"
+
+UPDATE_LABELS = {
+    PLEDGE_REMINDER: _("Reminder: the day is coming"),
+    PLEDGE_CHANGED: _("The day has changed"),
+    PLEDGE_THANKS: _("Thank you for taking part"),
+}
+UPDATE_KEYS = tuple(UPDATE_LABELS)
+UPDATE_PLACEHOLDERS = ("title", "date", "hotline")
+# Updates reach a few hundred people at most, but cost the same per segment.
+UPDATE_SEGMENT_BUDGET = dict.fromkeys(UPDATE_KEYS, 2)
+
+UPDATE_TEXTS: dict[str, dict[str, str]] = {
+    PLEDGE_REMINDER: {
+        "en": "{title}: the day is {date}. Thank you for your pledge. Questions: {hotline}. "
+        "Reply STOP to end.",
+        "es": "{title}: el dia es el {date}. Gracias por su compromiso. Preguntas: {hotline}. "
+        "Responda STOP para terminar.",
+        "so": "{title}: maalinta waa {date}. Waad ku mahadsan tahay ballantaada. Su'aalo: "
+        "{hotline}. Ku jawaab JOOJI si aad u joojiso.",
+        "hmn": "{title}: hnub ntawd yog {date}. Ua tsaug rau koj cog lus. Nug: {hotline}. "
+        "Teb TSUM kom tsis txhob tau.",
+    },
+    PLEDGE_CHANGED: {
+        "en": "{title}: the day has changed. It is now {date}. Questions: {hotline}. "
+        "Reply STOP to end.",
+        "es": "{title}: cambio el dia. Ahora es el {date}. Preguntas: {hotline}. "
+        "Responda STOP para terminar.",
+        "so": "{title}: maalinta way isbedeshay. Hadda waa {date}. Su'aalo: {hotline}. "
+        "Ku jawaab JOOJI si aad u joojiso.",
+        "hmn": "{title}: hnub hloov lawm. Tam sim no yog {date}. Nug: {hotline}. "
+        "Teb TSUM kom tsis txhob tau.",
+    },
+    PLEDGE_THANKS: {
+        "en": "{title}: thank you for taking part. Together we were seen and heard. "
+        "Reply STOP to end.",
+        "es": "{title}: gracias por participar. Juntos nos vieron y nos escucharon. "
+        "Responda STOP para terminar.",
+        "so": "{title}: waad ku mahadsan tahay ka qaybgalka. Wadajir ayaa nala arkay oo nala "
+        "maqlay. Ku jawaab JOOJI si aad u joojiso.",
+        "hmn": "{title}: ua tsaug koj tuaj koom. Ua ke lawv pom thiab hnov peb. "
+        "Teb TSUM kom tsis txhob tau.",
+    },
+}
+
 # The longest values a placeholder takes in practice, for segment budgets.
 SAMPLE_ZONE = "Northeast Como Park"  # 19 characters: longer zone names show in the preview
 SAMPLE_TIME = "23:30"
 SAMPLE_HOTLINE = "+1 612 555 0100"
+SAMPLE_TITLE = "General strike for our neighbours"  # the preview shows the real title
+SAMPLE_DATE = "2026-12-18"
 
 
 @dataclass(frozen=True)
@@ -212,6 +267,9 @@ class Context:
     time: str = ""
     advice: str = ""
     hotline: str = ""
+    # Updates to contacts only (UPDATE_PLACEHOLDERS): public values too.
+    title: str = ""
+    date: str = ""
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -219,6 +277,8 @@ class Context:
             "time": self.time,
             "advice": self.advice,
             "hotline": self.hotline,
+            "title": self.title,
+            "date": self.date,
         }
 
 
@@ -239,13 +299,31 @@ def problems_in(text: str) -> list[str]:
     return problems
 
 
+def update_problems_in(text: str) -> list[str]:
+    """Why an update's text cannot be used: only {title}, {date} and {hotline}."""
+    problems = []
+    unknown = placeholders_in(text) - set(UPDATE_PLACEHOLDERS)
+    if unknown:
+        problems.append("unknown placeholder: " + ", ".join(sorted(unknown)))
+    if BRACES.search(TOKEN.sub("", text)):
+        problems.append("stray brace")
+    if not text.strip():
+        problems.append("empty")
+    return problems
+
+
 def render(text: str, context: Context) -> str:
     values = context.as_dict()
     return TOKEN.sub(lambda match: values.get(match.group(1), match.group(0)), text)
 
 
 def default_text(key: str, language: str) -> str | None:
-    return TEXTS.get(key, {}).get(language)
+    return (TEXTS.get(key) or UPDATE_TEXTS.get(key) or {}).get(language)
+
+
+def update_sample_context(language: str, *, title: str = SAMPLE_TITLE) -> Context:
+    """Realistic long values for an update's segment count."""
+    return Context(title=title, date=SAMPLE_DATE, hotline=SAMPLE_HOTLINE)
 
 
 def advice_text(advice: str, language: str) -> str:

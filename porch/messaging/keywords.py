@@ -89,11 +89,18 @@ def _subscribers_of(sender: str):
     )
 
 
-def _language_for(registration: Registration | None, subscribers) -> str:
+def _language_for(registration: Registration | None, subscribers, sender: str = "") -> str:
     if registration is not None and registration.language != "en":
         return registration.language
     for subscriber in subscribers:
         return subscriber.language
+    if sender:
+        # Someone who only left a contact with another app (a pledger).
+        from porch.messaging.actions import contacts_of_sender
+
+        contact = contacts_of_sender(sender).only("language").first()
+        if contact is not None:
+            return contact.language
     return catalogue.FALLBACK
 
 
@@ -105,7 +112,7 @@ def route(inbound) -> Reply | str | None:
         inbound=inbound,
         keyword=keyword,
         rest=rest,
-        language=_language_for(registration, subscribers),
+        language=_language_for(registration, subscribers, inbound.sender),
         keyword_language=registration.language if registration else "",
         subscribers=subscribers,
     )
@@ -193,6 +200,8 @@ def _stop(message: Message) -> Reply:
     for subscriber in message.subscribers:
         if subscriber.state != Subscriber.State.STOPPED:
             actions.do_stop_subscriber(subscriber)
+    # Other apps' contacts with this address (a campaign's pledgers) too.
+    actions.do_stop_contacts(message.inbound.sender)
     return Reply(catalogue.STOP, message.language)
 
 

@@ -204,6 +204,8 @@ class Claimed:
         "user",
         "zones",
         "lease_until",
+        "contact",
+        "values",
     )
 
     def __init__(self, row: tuple) -> None:
@@ -235,6 +237,8 @@ class Claimed:
         self.user = None
         self.zones = None
         self.lease_until = None
+        self.contact = None  # another app's contact, with its mailing's values
+        self.values = None
 
     def __repr__(self) -> str:
         return f"<Claimed {self.pk}>"
@@ -276,6 +280,7 @@ def _attach_recipients(claimed: list[Claimed]) -> None:
             by_user.setdefault(row.user_id, []).append(row)
         elif row.broadcast_id is None:
             by_subscriber.setdefault(row.subscriber_id, []).append(row)
+    _attach_contacts([row for row in claimed if row.subscriber_id is None and row.user_id is None])
     if by_user:
         for user in get_user_model().objects.filter(pk__in=by_user):
             for row in by_user[user.pk]:
@@ -290,6 +295,35 @@ def _attach_recipients(claimed: list[Claimed]) -> None:
         for subscriber_id, rows in by_subscriber.items():
             for row in rows:
                 row.zones = names[subscriber_id]
+
+
+def _attach_contacts(rows: list[Claimed]) -> None:
+    """Rows to other apps' contacts: the contact (its subject for opening the
+    address) and its mailing's public values, two queries for the claim."""
+    if not rows:
+        return
+    from porch.messaging.models import Contact, Mailing
+
+    links = {
+        pk: (contact_id, mailing_id)
+        for pk, contact_id, mailing_id in OutboxMessage.objects.filter(
+            pk__in=[row.pk for row in rows]
+        ).values_list("pk", "contact_id", "mailing_id")
+    }
+    contacts = Contact.objects.select_related("subject").in_bulk(
+        {contact_id for contact_id, _m in links.values() if contact_id}
+    )
+    values = dict(
+        Mailing.objects.filter(
+            pk__in={mailing_id for _c, mailing_id in links.values() if mailing_id}
+        ).values_list("pk", "values")
+    )
+    for row in rows:
+        contact_id, mailing_id = links.get(row.pk, (None, None))
+        row.contact = contacts.get(contact_id)
+        row.values = values.get(mailing_id) or {}
+        if row.contact is not None:
+            row.list_owner = row.contact.organisation_id
 
 
 def claim(kind: str, channel, worker_id: str, *, now=None, batch: int = 200) -> list[Claimed]:
@@ -349,6 +383,10 @@ class Renderer:
                 found = broadcast_context(broadcast, message.language, hotline_number=self.hotline)
                 self.contexts[cache_key] = found
             return found
+        if message.contact is not None:
+            from porch.messaging.actions import update_context
+
+            return update_context(message.values or {}, hotline_number=self.hotline)
         if message.subscriber_id is not None:
             return catalogue.Context(
                 zone=", ".join(sorted(message.zones or ())),
@@ -442,6 +480,8 @@ def address_of(message: Claimed, addresses: Addresses) -> tuple[str | None, str]
             return None, "stopped"
         address = addresses.open(message)
         return (address, "") if address else (None, "erased")
+    if message.contact is not None:
+        return _contact_address(message.contact)
     user = message.user
     if user is None or not user.is_active:
         return None, "no_recipient"
@@ -450,6 +490,20 @@ def address_of(message: Claimed, addresses: Addresses) -> tuple[str | None, str]
     if message.channel == "smtp":
         return (user.email, "") if user.email else (None, "no_address")
     return (user.phone, "") if user.phone else (None, "no_address")
+
+
+def _contact_address(contact) -> tuple[str | None, str]:
+    """Another app's contact: not after STOP, nor once its subject expired
+    (a campaign's end: the purge shreds it within the minute)."""
+    from porch.messaging.models import Contact
+
+    if contact.state == Contact.State.STOPPED:
+        return None, "stopped"
+    subject = contact.subject
+    if subject is None or (subject.expires_at is not None and subject.expires_at <= timezone.now()):
+        return None, "expired"
+    address = contact.address  # opened from the vault, in memory only
+    return (address, "") if address else (None, "erased")
 
 
 def _outgoing(message: Claimed, renderer: Renderer, addresses: Addresses):

@@ -21,6 +21,14 @@ PLACEHOLDER_SOURCES = {
     "time": [],  # derived from the clock, rounded to half an hour
     "advice": [],  # one of catalogue.ADVICE, chosen by key
 }
+# Updates to other apps' contacts (catalogue.UPDATE_PLACEHOLDERS): the app
+# hands actions.do_send_mailing the values, from PUBLIC fields only — for
+# campaigns, Campaign.title and a first day, checked by campaigns' tests.
+UPDATE_PLACEHOLDER_SOURCES = {
+    "title": [],  # the app's public title (campaigns.Campaign.title)
+    "date": [],  # a day, YYYY-MM-DD
+    "hotline": [(Coalition, "hotline")],
+}
 
 
 class Texts:

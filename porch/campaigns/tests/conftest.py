@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from porch.messaging.tests.conftest import twilio_fake  # noqa: F401  (the loopback Twilio)
 from porch.vault import context_processors, keys
 
 
