@@ -643,12 +643,13 @@ class AvailabilityException(models.Model):
 
 class PromotionRules(models.Model):
     """A coalition's thresholds for raising trust (DOMAIN.md W8). Without a
-    row, the defaults below apply (promotion.rules_for)."""
+    row, the defaults below apply (promotion.rules_for). The number of
+    vouches is not kept here: it is the coalition's own
+    `Coalition.vouches_required`, the one accounts' activation counts."""
 
     SENSITIVITY = {
         "id": INTERNAL,
         "coalition": INTERNAL,
-        "responder_vouches": INTERNAL,
         "dispatcher_months": INTERNAL,
         "dispatcher_referrals": INTERNAL,
     }
@@ -656,7 +657,6 @@ class PromotionRules(models.Model):
     coalition = models.OneToOneField(
         "coalition.Coalition", on_delete=models.CASCADE, related_name="promotion_rules"
     )
-    responder_vouches = models.PositiveSmallIntegerField(_("vouches for responder"), default=2)
     dispatcher_months = models.PositiveSmallIntegerField(
         _("months active before dispatcher"), default=3
     )
@@ -666,3 +666,10 @@ class PromotionRules(models.Model):
 
     def __str__(self) -> str:
         return f"promotion-rules:{self.coalition_id}"
+
+    @property
+    def responder_vouches(self) -> int:
+        """Vouches to become a responder: the coalition's, one source of truth."""
+        if self.coalition_id is None:
+            return 2
+        return self.coalition.vouches_required

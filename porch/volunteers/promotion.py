@@ -1,7 +1,8 @@
 """Promotion rules: what a member needs for the next trust level (DOMAIN.md W8).
 
-viewer → responder: the coalition's number of vouches, or a trainer's
-attestation; responder → verifier or driver: the verifier or driver-safety
+viewer → responder: the coalition's number of vouches
+(Coalition.vouches_required, the same number accounts' activation counts),
+or a trainer's attestation; responder → verifier or driver: the verifier or driver-safety
 course certified and unexpired; verifier or driver → dispatcher: active for
 the coalition's number of months, the dispatcher course certified and
 unexpired, and the coalition's number of referrals. A referral is a vouch the
@@ -71,7 +72,10 @@ class Check:
 def rules_for(coalition) -> PromotionRules:
     """The coalition's rules, or the defaults (unsaved) when it set none."""
     found = PromotionRules.objects.filter(coalition=coalition).first()
-    return found or PromotionRules(coalition=coalition)
+    if found is None:
+        return PromotionRules(coalition=coalition)
+    found.coalition = coalition  # responder_vouches reads it: no second query
+    return found
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -182,7 +186,10 @@ def do_promote_member(user: User, coalition, *, actor) -> int:
 def do_set_promotion_rules(
     coalition, *, responder_vouches: int, dispatcher_months: int, dispatcher_referrals: int, actor
 ) -> PromotionRules:
-    """A coalition admin sets the coalition's thresholds. Audited."""
+    """A coalition admin sets the coalition's thresholds. Audited. The
+    number of vouches is written to Coalition.vouches_required (through
+    coalition's own action), which accounts' activation counts too."""
+    from porch.coalition.actions import do_update_coalition
     from porch.volunteers import access
 
     if not access.is_coalition_admin(actor):
@@ -192,13 +199,21 @@ def do_set_promotion_rules(
     if not 0 <= dispatcher_referrals <= 5:
         raise ValidationError(_("Enter numbers within the ranges shown."))
     with transaction.atomic():
+        if coalition.vouches_required != responder_vouches:
+            do_update_coalition(
+                coalition,
+                name=coalition.name,
+                hotline=coalition.hotline,
+                vouches_required=responder_vouches,
+                actor=actor,
+            )
         rules, _created = PromotionRules.objects.update_or_create(
             coalition=coalition,
             defaults={
-                "responder_vouches": responder_vouches,
                 "dispatcher_months": dispatcher_months,
                 "dispatcher_referrals": dispatcher_referrals,
             },
         )
         audit.record(actor, "volunteers.promotion_rules_set", code=coalition.code)
+    rules.coalition = coalition
     return rules

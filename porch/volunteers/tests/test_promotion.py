@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from porch.accounts.models import User, Vouch
 from porch.accounts.roles import Role, TrustLevel
+from porch.coalition.models import Coalition
 from porch.core.models import AuditEntry
 from porch.core.testing import make_member
 from porch.volunteers import promotion
@@ -58,7 +59,8 @@ def test_an_attestation_is_enough_for_responder(people):
 
 
 def test_the_coalition_sets_its_own_number_of_vouches(people):
-    PromotionRules.objects.create(coalition=people.coalition, responder_vouches=1)
+    people.coalition.vouches_required = 1
+    people.coalition.save(update_fields=["vouches_required"])
     Vouch.objects.create(voucher=people.ana, vouchee=people.pia)
     assert promotion.check_member(people.pia, people.coalition).all_met
 
@@ -223,22 +225,29 @@ def test_a_coalition_admin_sets_the_rules(people, signed_in):
     client = signed_in(people.gus)
     assert client.get(RULES_URL).status_code == 200
     assert client.post(RULES_URL, GOOD).status_code == 302
-    rules = PromotionRules.objects.get(coalition=people.coalition)
+    rules = promotion.rules_for(Coalition.objects.get(pk=people.coalition.pk))
     assert (rules.responder_vouches, rules.dispatcher_months, rules.dispatcher_referrals) == (
         3,
         6,
         1,
     )
     assert AuditEntry.objects.filter(action="volunteers.promotion_rules_set").count() == 1
-    # The check follows them at once.
+    # The check follows them at once, and so does accounts' activation:
+    # one number, Coalition.vouches_required.
+    people.coalition.refresh_from_db()
+    assert people.coalition.vouches_required == 3
     check = promotion.check_member(people.pia, people.coalition)
     assert "0 of 3 vouches" in check.rules[0].sentence
+    from porch.accounts.access import vouches_required
+
+    assert vouches_required() == 3
 
 
 def test_out_of_range_rules_are_refused_and_nothing_changes(people, signed_in):
     response = signed_in(people.gus).post(RULES_URL, {**GOOD, "responder_vouches": "0"})
     assert response.status_code == 400
     assert not PromotionRules.objects.exists()
+    assert Coalition.objects.get(pk=people.coalition.pk).vouches_required == 2
 
 
 def test_a_coordinator_cannot_set_the_rules(people, signed_in):
