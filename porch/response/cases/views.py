@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from porch.accounts.roles import ROLE_INFO, Role
 from porch.core.forms import add_errors
 from porch.response import access as response_access
 from porch.response.cases import access, actions, uploads
@@ -40,8 +41,12 @@ def _problem(request, error: ValidationError, back: str):
 
 
 def home_panel(request) -> dict | None:
-    """For legal partners only: how many handoffs wait to be accepted."""
-    orgs = access.legal_orgs(request.user)
+    """For legal partners only: how many handoffs wait to be accepted. The
+    legal role needs a trust level most people lack: below it, no query."""
+    user = request.user
+    if getattr(user, "trust_level", 0) < ROLE_INFO[Role.LEGAL].min_trust:
+        return None
+    orgs = access.legal_orgs(user)
     if not orgs:
         return None
     new = access.handoffs_visible_to(request.user).filter(status=LegalHandoff.Status.NEW).count()
