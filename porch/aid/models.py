@@ -102,6 +102,7 @@ class AidRequest(models.Model):
         INTAKE = "intake", _("Intake call")
         INTERMEDIARY = "intermediary", _("Trusted intermediary")
         SMS = "sms", _("Text message")
+        IMPORT = "import", _("Imported sheet")
 
     class Status(models.TextChoices):
         NEEDS_CALLBACK = "needs_callback", _("Needs callback")

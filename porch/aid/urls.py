@@ -68,6 +68,13 @@ urlpatterns += [
     ),
 ]
 
+# ---- CSV import of request sheets (porch/aid/import_views.py) ----
+from porch.aid import import_views  # noqa: E402
+
+urlpatterns += [
+    path("orgs/<str:code>/import/", import_views.import_requests, name="import-requests"),
+]
+
 # ---- Hubs, stock, reimbursements, CSV import (porch/aid/hub_views.py) ----
 from porch.aid import hub_views  # noqa: E402
 

@@ -457,3 +457,95 @@ def reimbursement_decide(
     except DjangoValidationError as error:
         return _refused(error)
     return _reimbursement_out(item)
+
+
+# ---- Request sheet import (operations slice; porch/aid/importing.py) ------------------------
+# Coordinators send a CSV export's text (in the JSON body, so it is read in
+# memory and capped), an optional column mapping (guessed from the headers
+# when absent) and dry_run. The answer counts the rows and lists the bad ones
+# by row number with translated reasons (never a cell). A real import with
+# any bad row, or a sheet with a forbidden column, is 409 and imports nothing.
+
+from porch.aid import importing as _importing  # noqa: E402
+
+
+class RequestImportMappingIn(Schema):
+    """The sheet's column (its header) for each field; absent or null: not in the sheet."""
+
+    callback_number: str | None = Field(None, max_length=200)
+    zone: str | None = Field(None, max_length=200)
+    cross_streets: str | None = Field(None, max_length=200)
+    household_size: str | None = Field(None, max_length=200)
+    needs: str | None = Field(None, max_length=200)
+    diet: str | None = Field(None, max_length=200)
+    language: str | None = Field(None, max_length=200)
+    home_times: str | None = Field(None, max_length=200)
+    urgency: str | None = Field(None, max_length=200)
+
+
+class RequestImportIn(Schema):
+    csv: str = Field(..., min_length=1, max_length=_importing.MAX_BYTES)
+    mapping: RequestImportMappingIn | None = None
+    dry_run: bool = True
+
+
+class ImportBadRowOut(Schema):
+    row: int
+    errors: list[str]
+
+
+class RequestImportOut(Schema):
+    rows: int
+    ready: int
+    skipped: int
+    imported: int
+    mapping: dict[str, str]
+    bad: list[ImportBadRowOut]
+
+
+def _import_out(report, mapping) -> dict:
+    return {
+        "rows": len(report.rows),
+        "ready": report.ready,
+        "skipped": report.skipped,
+        "imported": report.imported,
+        "mapping": mapping,
+        "bad": [{"row": r.number, "errors": r.errors} for r in report.bad],
+    }
+
+
+@router.post(
+    "/organisations/{code}/request-imports",
+    url_name="aid-request-import",
+    response={200: RequestImportOut, **WRITES},
+)
+def request_import(request, payload: RequestImportIn, code: str = Path(..., pattern=CODE_PATTERN)):
+    org = access.get_planner_organisation_for_user(request.auth, code)
+    try:
+        sheet = _importing.read_sheet(payload.csv)
+        mapping = (
+            {k: v for k, v in payload.mapping.dict().items() if v}
+            if payload.mapping is not None
+            else _importing.guess_mapping(sheet.headers)
+        )
+        report = _importing.dry_run(org, sheet, mapping)
+        if not payload.dry_run:
+            if report.bad:
+                return Status(
+                    409,
+                    {
+                        "detail": _(
+                            "Nothing was imported: %(count)d rows have problems. "
+                            "Fix them and try again."
+                        )
+                        % {"count": len(report.bad)},
+                        "errors": [
+                            {"loc": ["row", r.number], "type": "invalid", "msg": " ".join(r.errors)}
+                            for r in report.bad
+                        ],
+                    },
+                )
+            report = _importing.do_import(org, sheet, mapping, actor=request.auth)
+    except DjangoValidationError as error:
+        return _refused(error)
+    return _import_out(report, mapping)

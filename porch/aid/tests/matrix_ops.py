@@ -2,7 +2,7 @@
 a run sheet's QR code opens (R31: only the run's driver, under way, inside the
 window), run cancellation (coordinators) and the CSV import (coordinators)."""
 
-from porch.aid.tests.matrix import DRIVER, NOBODY, WRONG, _run, run_row
+from porch.aid.tests.matrix import DRIVER, NOBODY, WRONG, _run, orgs, run_row
 from porch.core.tests.matrix import Row, signed_in
 
 COORDINATOR = signed_in("404", coordinator="ok")
@@ -42,6 +42,15 @@ ROWS = [
             "claimed": COORDINATOR_INVALID,
             "underway": COORDINATOR_INVALID,
             "other": NOBODY,
+        },
+    ),
+    # Upload → mapping → dry run → import; an empty POST is a form error.
+    Row(
+        "aid:import-requests",
+        states=orgs(),
+        expect={
+            "GET": {"own": COORDINATOR, "other": NOBODY},
+            "POST": {"own": COORDINATOR_INVALID, "other": NOBODY},
         },
     ),
 ]

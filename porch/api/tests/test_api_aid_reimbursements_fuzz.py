@@ -1,4 +1,4 @@
-"""schemathesis over the reimbursement operations of /api/v1/aid/ (R35), as in
+"""schemathesis over the reimbursement and request-import operations of /api/v1/aid/ (R35), as in
 test_api_aid_fuzz.py: generated and negative inputs, then a real code."""
 
 import pytest
@@ -14,6 +14,7 @@ OPERATIONS = [
     ("GET /api/v1/aid/organisations/{code}/reimbursements", "ana", "org"),
     ("POST /api/v1/aid/organisations/{code}/reimbursements", "ben", "org"),
     ("POST /api/v1/aid/reimbursements/{code}/decision", "ana", "claim"),
+    ("POST /api/v1/aid/organisations/{code}/request-imports", "ana", "org"),
 ]
 
 
