@@ -1,6 +1,9 @@
 """Browser journey (W5): intake call → callback confirms the address →
-the coordinator plans the day → a driver claims a run and opens the sheet →
-delivers by code → the address's ciphertext and vault key are gone."""
+the coordinator plans the day → a driver claims a run and prints the sheet →
+delivers by code (from the stop page the sheet's QR code opens) → the
+address's ciphertext and vault key are gone. In English and in Somali: the
+coordinator and the driver use Porch in the language of their account and
+browser, and the printed sheet is in that language too."""
 
 import datetime
 
@@ -18,6 +21,12 @@ from porch.vault.models import Subject
 
 pytestmark = [pytest.mark.browser]
 
+# Per language: the browser's locale and a sentence the printed sheet must carry.
+LANGUAGES = {
+    "en": ("en-US", "Destroy this sheet after the run: tear it up or burn it."),
+    "so": ("so", "Burburi warqaddan safarka kadib: jeex ama gub."),
+}
+
 
 def submit(page, selector="main form#aid-form"):
     with page.expect_navigation():
@@ -33,10 +42,21 @@ def sign_in(page, handle, seed):
     submit(page, "main form")
 
 
+def browser_page(chromium, live_server, locale):
+    context = chromium.new_context(base_url=live_server.url, locale=locale)
+    context.set_default_timeout(15_000)
+    return context, context.new_page()
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
 def test_it_delivers_a_household_and_then_forgets_its_address(
-    page, chromium, live_server, live_cast, screenshot
+    language, chromium, live_server, live_cast, screenshot
 ):
     cast = live_cast
+    locale, destroy_line = LANGUAGES[language]
+    User = type(cast.ana)
+    User.objects.filter(pk__in=[cast.ana.pk, cast.ben.pk]).update(language=language)
+    coordinator, page = browser_page(chromium, live_server, locale)
     morning = datetime.datetime.combine(
         timezone.localdate(), datetime.time(9, 30), tzinfo=timezone.get_current_timezone()
     )
@@ -50,6 +70,7 @@ def test_it_delivers_a_household_and_then_forgets_its_address(
         # Intake call.
         sign_in(page, "ana", ana_seed)
         page.goto("/aid/")
+        assert page.locator("html").get_attribute("lang") == language
         page.click(f"#new-request-{cast.org_a.code}")
         page.fill("#id_callback_number", "+1 612 555 0123")
         page.select_option("#id_zone", cast.zone.code)
@@ -79,10 +100,10 @@ def test_it_delivers_a_household_and_then_forgets_its_address(
         screenshot(page, "plan")
 
         # The driver claims the run, sets off and opens the sheet.
-        driver = chromium.new_context(base_url=live_server.url)
-        ben = driver.new_page()
+        driver, ben = browser_page(chromium, live_server, locale)
         sign_in(ben, "ben", ben_seed)
         ben.goto("/aid/")
+        assert ben.locator("html").get_attribute("lang") == language
         with ben.expect_navigation():
             ben.locator("#open-runs button.claim").first.click()
         with ben.expect_navigation():
@@ -91,16 +112,22 @@ def test_it_delivers_a_household_and_then_forgets_its_address(
         sheet = ben.request.get(ben.locator("#run-sheet").get_attribute("href"))
         assert sheet.headers["content-type"] == "application/pdf"
         assert sheet.headers["cache-control"] == "no-store"
-        assert "1121 Cedar Ave S" in pdf_text(sheet.body())
+        text = pdf_text(sheet.body())
+        assert "1121 Cedar Ave S" in text and destroy_line in " ".join(text.split())
+        stop_url = next(w for w in text.split() if "/aid/s/" in w)  # printed under the QR
         screenshot(ben, "run")
 
-        # Doorstep: confirm with the household's code, then finish the run.
+        # Doorstep: the QR code's page confirms with the household's code,
+        # then the driver finishes the run.
+        ben.goto(stop_url)
+        assert "1121 Cedar Ave S" in ben.content()
         ben.locator("form.deliver input[name=household_code]").fill(code)
         with ben.expect_navigation():
             ben.locator("form.deliver button[type=submit]").click()
         with ben.expect_navigation():
             ben.click("#complete")
         driver.close()
+        coordinator.close()
 
     request = AidRequest.objects.get(code=code)
     assert request.status == "delivered"
