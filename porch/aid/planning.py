@@ -199,8 +199,9 @@ def _stop_for(request: AidRequest):
     )
 
 
-def _fill_run(run: DeliveryRun, planned, by_code: dict, windows: dict) -> None:
-    """Write a planned run's times, counts and stops into `run` (saved)."""
+def _fill_run(run: DeliveryRun, planned, by_code: dict, windows: dict) -> list[Stop]:
+    """Write a planned run's times and counts into `run` (saved); returns its
+    stops, unsaved, for one bulk_create by the caller."""
     day = run.day
     run.first_stop_at = at(day, planned.visits[0].start)
     run.last_window_end = at(day, max(windows[v.stop_id] for v in planned.visits))
@@ -210,8 +211,7 @@ def _fill_run(run: DeliveryRun, planned, by_code: dict, windows: dict) -> None:
         sorted({by_code[v.stop_id].zone.name for v in planned.visits if by_code[v.stop_id].zone})
     )[:300]
     run.save()
-    Stop.objects.filter(run=run).delete()
-    Stop.objects.bulk_create(
+    return [
         Stop(
             run=run,
             request=by_code[visit.stop_id],
@@ -220,7 +220,7 @@ def _fill_run(run: DeliveryRun, planned, by_code: dict, windows: dict) -> None:
             window_end=at(day, windows[visit.stop_id]),
         )
         for position, visit in enumerate(planned.visits, start=1)
-    )
+    ]
 
 
 # ---- Planning a day ------------------------------------------------------------------------
@@ -302,7 +302,7 @@ def do_plan_day(
             if stops
             else rmodel.Plan(runs=[], unassigned={})
         )
-        runs = []
+        runs, new_stops = [], []
         for planned in result.runs:
             run = DeliveryRun(
                 organisation=organisation,
@@ -310,12 +310,16 @@ def do_plan_day(
                 day=day,
                 driver=by_user.get(planned.driver_id),
             )
-            _fill_run(run, planned, by_code, windows)
+            new_stops += _fill_run(run, planned, by_code, windows)
             runs.append(run)
+        Stop.objects.bulk_create(new_stops)
+        changed = []
         for request in requests:
             reason = result.unassigned.get(request.code)
-            request.unassigned_reason = reason.reason if reason else ""
-        AidRequest.objects.bulk_update(requests, ["unassigned_reason"])
+            if request.unassigned_reason != (reason.reason if reason else ""):
+                request.unassigned_reason = reason.reason if reason else ""
+                changed.append(request)
+        AidRequest.objects.bulk_update(changed, ["unassigned_reason"], batch_size=500)
         audit.record(actor, "aid.runs.planned", organisation=organisation)
     return runs, {code: e.reason for code, e in result.unassigned.items()}
 
@@ -417,11 +421,14 @@ def do_move_stop(stop: Stop, target: DeliveryRun | None, *, actor) -> DeliveryRu
             )
         windows = {s.id: s.window_end for s in routing_stops}
         planned = {r.driver_id: r for r in result.runs}
+        Stop.objects.filter(run__in=locked_runs).delete()
+        new_stops = []
         for run in locked_runs:
             if run.code in planned:
-                _fill_run(run, planned[run.code], by_code, windows)
+                new_stops += _fill_run(run, planned[run.code], by_code, windows)
             else:
                 run.delete()
+        Stop.objects.bulk_create(new_stops)
         if target is None:
             request = stop.request
             request.unassigned_reason = TAKEN_OFF

@@ -101,6 +101,22 @@ def test_the_households_language_changes_which_named_driver_gets_it(cast, signed
     }
 
 
+def test_the_volunteer_profiles_languages_count_too(cast, signed_in):
+    from porch.volunteers.models import Volunteer
+
+    hub = hub_for(cast.org_a, cast.zone)
+    dan = make_member("dan", cast.org_a, "driver")
+    for user in (cast.ben, dan):
+        _free(user)
+    # Dan uses Porch in English but told us he speaks Somali.
+    Volunteer.objects.create(user=dan, languages=["so"])
+    somali, english = _households(
+        cast, ("so", (45.010, -93.290), {}), ("en", (45.000, -93.300), {})
+    )
+    assert _plan(signed_in(cast.ana), cast.org_a, hub).status_code == 302
+    assert _driver_of(somali) == dan and _driver_of(english) == cast.ben
+
+
 def test_a_driver_away_that_day_is_not_planned_and_the_reason_is_the_language(cast, signed_in):
     hub = hub_for(cast.org_a, cast.zone)
     dan = make_member("dan", cast.org_a, "driver")
