@@ -165,7 +165,11 @@ def do_escalate_detention(signup, *, what_happened: str, contact_route: str, act
 
 
 def _live_handoff(handoff: LegalHandoff) -> LegalHandoff:
-    handoff = LegalHandoff.objects.select_for_update().select_related("subject").get(pk=handoff.pk)
+    handoff = (
+        LegalHandoff.objects.select_for_update(of=("self",))
+        .select_related("subject")
+        .get(pk=handoff.pk)
+    )
     if handoff.status == LegalHandoff.Status.PURGED or handoff.subject is None:
         raise ValidationError(_("This handoff's personal data has been purged."))
     return handoff
@@ -307,7 +311,11 @@ def do_open_case(handoff: LegalHandoff, *, actor) -> FollowUpCase:
 
 
 def _live_case(case: FollowUpCase) -> FollowUpCase:
-    case = FollowUpCase.objects.select_for_update().select_related("subject").get(pk=case.pk)
+    case = (
+        FollowUpCase.objects.select_for_update(of=("self",))
+        .select_related("subject")
+        .get(pk=case.pk)
+    )
     if case.status != FollowUpCase.Status.OPEN:
         raise ValidationError(_("This case is closed."))
     return case
