@@ -13,6 +13,8 @@ OPERATIONS = [
     "GET /api/v1/campaigns",
     "GET /api/v1/campaigns/{code}",
     "GET /api/v1/campaigns/{code}/counters",
+    "GET /api/v1/campaigns/{code}/updates",
+    "POST /api/v1/campaigns/{code}/updates",
 ]
 
 
