@@ -223,6 +223,7 @@ class Person(threading.Thread):
         self.port, self.world, self.p, self.stats = port, world, person, stats
         self.stop_at, self.rng, self.think = stop_at, rng, think
         self.cookies = dict(person["cookies"])
+        self.call = call  # bench/load/profile.py calls in process instead
         self.token = None
 
     def hit(self, endpoint, method, path, ok=(200,), form=None):
@@ -231,7 +232,7 @@ class Person(threading.Thread):
             body = urlencode({**form, "csrfmiddlewaretoken": self.token or ""}, doseq=True)
         start = time.perf_counter()
         try:
-            status, html = call(self.port, method, path, self.cookies, body)
+            status, html = self.call(self.port, method, path, self.cookies, body)
         except OSError as error:
             self.stats.add(endpoint, time.perf_counter() - start, type(error).__name__, False)
             return None

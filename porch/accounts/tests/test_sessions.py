@@ -37,6 +37,33 @@ def test_it_signs_out_after_idleness_shorter_for_privileged_roles(
         assert response.status_code == 200
 
 
+def test_a_page_view_rewrites_the_session_at_most_once_a_minute(client, cast):
+    from django.contrib.sessions.models import Session
+
+    def stored():
+        return Session.objects.get(session_key=client.session.session_key).session_data
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        sign_in(client, cast.ben)
+        before = stored()
+        traveller.shift(timedelta(seconds=50))
+        assert client.get("/account/").status_code == 200
+        assert stored() == before  # no write for a read within the minute
+        traveller.shift(timedelta(seconds=20))
+        assert client.get("/account/").status_code == 200
+        assert stored() != before  # the last-seen time moved on
+
+
+def test_a_privileged_person_active_every_twenty_minutes_stays_signed_in(client, cast):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        sign_in(client, cast.ben)
+        for _ in range(6):  # two hours, each gap shorter than the 30-minute limit
+            traveller.shift(timedelta(minutes=20, seconds=30))
+            assert client.get("/account/").status_code == 200
+        traveller.shift(timedelta(minutes=31))
+        assert client.get("/account/")["Location"] == "/login/?timeout=1"
+
+
 def test_it_explains_a_timeout_on_the_sign_in_page(client):
     assert "after a quiet spell" in client.get("/login/?timeout=1").text
 
