@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from porch.messaging.tests.conftest import twilio_fake  # noqa: F401  (the loopback Twilio)
+from porch.messaging.tests.conftest import smtp_fake, twilio_fake  # noqa: F401  (loopback fakes)
 from porch.vault import context_processors, keys
 
 

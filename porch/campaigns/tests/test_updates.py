@@ -231,6 +231,21 @@ def test_the_worker_delivers_each_pledger_the_update_in_their_language(
     assert (counts["queued"], counts["sent"], counts["failed"]) == (0, 4, 0)
 
 
+def test_a_pledger_who_left_an_e_mail_address_gets_the_update_by_e_mail(cast, strike, smtp_fake):
+    visitor = Client()
+    visitor.cookies["django_language"] = "hmn"
+    visitor.post(
+        f"/public/campaigns/{strike.code}/pledge/",
+        {"kind": "family", "contact_kind": "email", "contact": "Pledger@Example.org"},
+    )
+    actions.do_send_campaign_update(strike, "pledge_thanks", actor=cast.ana)
+    assert OutboxMessage.objects.get().channel == "smtp"
+    assert sender.run_pass("w").sent == 1
+    [mail] = smtp_fake.received
+    assert mail["to"] == "pledger@example.org"
+    assert mail["body"].startswith("General strike: ua tsaug koj tuaj koom.")
+
+
 def test_stop_from_a_pledger_stops_their_updates(cast, signed_in, pledgers, fast_sms):
     twilio_fake = fast_sms
     manager = signed_in(cast.ana)
