@@ -82,3 +82,19 @@ class CloseForm(forms.Form):
         label=_("Keep the record under a legal hold (at most 30 days, then it is purged)"),
         required=False,
     )
+
+
+class EscalationForm(forms.Form):
+    """From an accompaniment shift: zone and time come from the shift."""
+
+    what_happened = forms.CharField(
+        label=_("What happened"),
+        help_text=_("What was seen, not who. No names, no guesses about anyone's status."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+    contact_route = forms.CharField(
+        label=_("How the legal partner can reach the family"),
+        help_text=_("A phone number or a trusted go-between. Only the legal partner sees it."),
+        max_length=200,
+    )

@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("org/<str:code>/detained/", views.detained, name="detained"),
+    path("signup/<str:code>/detained/", views.escalate, name="escalate"),
     path("", views.queue, name="queue"),
     path("handoff/<str:code>/", views.handoff_detail, name="handoff"),
     path("handoff/<str:code>/accept/", views.handoff_accept, name="handoff-accept"),

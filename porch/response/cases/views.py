@@ -21,7 +21,13 @@ from porch.accounts.roles import ROLE_INFO, Role
 from porch.core.forms import add_errors
 from porch.response import access as response_access
 from porch.response.cases import access, actions, uploads
-from porch.response.cases.forms import CloseForm, EntryForm, HandoffForm, NeedForm
+from porch.response.cases.forms import (
+    CloseForm,
+    EntryForm,
+    EscalationForm,
+    HandoffForm,
+    NeedForm,
+)
 from porch.response.cases.models import FollowUpCase, LegalHandoff
 
 GET_POST = ["GET", "POST"]
@@ -77,6 +83,33 @@ def detained(request, code):
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "organisation": organisation}
     return render(request, "response/cases/detained.html", context, status=status)
+
+
+@require_http_methods(GET_POST)
+@login_required
+def escalate(request, code):
+    """A volunteer on a court-hearing or check-in shift: the person they
+    accompany was detained there (W4 escalation)."""
+    from porch.volunteers.access import get_signup_for_user
+
+    signup = get_signup_for_user(request.user, code)
+    form = EscalationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_escalate_detention(
+                signup,
+                what_happened=form.cleaned_data["what_happened"],
+                contact_route=form.cleaned_data["contact_route"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Thank you. The legal partner has it now."))
+            return redirect("response:index")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "site": signup.shift.slot.site, "shift": signup.shift}
+    return render(request, "response/cases/escalate.html", context, status=status)
 
 
 @require_GET

@@ -70,6 +70,43 @@ def _need(w, organisation, zone, owner):
     )
 
 
+def _hearing_signup(w, organisation, zone, volunteer):
+    import datetime
+
+    from django.utils import timezone
+
+    from porch.volunteers.models import Shift, SignUp, Site, Slot
+
+    now = timezone.now()
+    site = Site.objects.create(
+        organisation=organisation, kind=Site.Kind.COURT, name="Matrix court", zone=zone
+    )
+    slot = Slot.objects.create(
+        site=site,
+        purpose=Slot.Purpose.COURT_HEARING,
+        weekdays="0123456",
+        start_time=datetime.time(0),
+        end_time=datetime.time(23, 59),
+        starts_on=now.date(),
+        ends_on=now.date(),
+    )
+    shift = Shift.objects.create(
+        slot=slot,
+        date=now.date(),
+        starts_at=now - datetime.timedelta(minutes=30),
+        ends_at=now + datetime.timedelta(minutes=30),
+    )
+    return SignUp.objects.create(shift=shift, volunteer=volunteer)
+
+
+def signups():
+    """Vic's accompaniment sign-up (own), Cal's in org B (other)."""
+    return {
+        "own": lambda w: {"code": _hearing_signup(w, w.org_a, w.zone, w.vic).code},
+        "other": lambda w: {"code": _hearing_signup(w, w.org_b, w.zone_b, w.cal).code},
+    }
+
+
 def orgs():
     return {"own": lambda w: {"code": w.org_a.code}, "other": lambda w: {"code": w.org_b.code}}
 
@@ -126,6 +163,21 @@ ROWS = [
             # cal is a member of org B: B's form is his.
             "GET": {"own": MEMBERS, "other": signed_in("404", other_org="ok")},
             "POST": {"own": MEMBERS_INVALID, "other": signed_in("404", other_org="invalid")},
+        },
+    ),
+    # Only the volunteer holding the sign-up; an empty form is refused.
+    Row(
+        "response:cases:escalate",
+        states=signups(),
+        expect={
+            "GET": {
+                "own": signed_in("404", volunteer="ok"),
+                "other": signed_in("404", other_org="ok"),
+            },
+            "POST": {
+                "own": signed_in("404", volunteer="invalid"),
+                "other": signed_in("404", other_org="invalid"),
+            },
         },
     ),
     Row("response:cases:queue", expect={"GET": {"none": LEGAL}, "POST": {"none": WRONG}}),

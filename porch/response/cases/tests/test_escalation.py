@@ -71,3 +71,31 @@ def test_it_refuses_once_the_shift_is_long_over(cast):
         with pytest.raises(ValidationError):
             escalate(signup, cast.dee)
     assert not LegalHandoff.objects.exists()
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_volunteer_raises_it_from_their_sign_up_page(cast, signed_in):
+    signup = accompaniment(cast)
+    url = f"/response/legal/signup/{signup.code}/detained/"
+    assert signed_in(cast.ben).get(url).status_code == 404  # not his sign-up
+    client = signed_in(cast.dee)
+    page = client.get(url)
+    assert page.status_code == 200 and b"Federal building" in page.content
+    empty = client.post(url, {"what_happened": "", "contact_route": ""})
+    assert empty.status_code == 400 and not LegalHandoff.objects.exists()
+    sent = client.post(url, {"what_happened": "Detained after the hearing", "contact_route": "x"})
+    assert sent.status_code == 302
+    handoff = LegalHandoff.objects.get()
+    assert handoff.source == LegalHandoff.Source.ACCOMPANIMENT and handoff.zone == cast.zone
+
+
+def test_the_page_refuses_once_the_shift_is_long_over(cast, signed_in):
+    signup = accompaniment(cast)
+    with time_machine.travel(NOON + datetime.timedelta(hours=3), tick=False):
+        refused = signed_in(cast.dee).post(
+            f"/response/legal/signup/{signup.code}/detained/",
+            {"what_happened": "Detained", "contact_route": "x"},
+        )
+    assert refused.status_code == 400
+    assert b"only during your accompaniment shift" in refused.content
+    assert not LegalHandoff.objects.exists()
