@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from porch.accounts.roles import Role
-from porch.coalition.access import counting_memberships
 from porch.core import audit
 from porch.messaging import actions as messaging
 from porch.messaging import catalogue
@@ -269,64 +268,152 @@ def do_merge_report(report: Report, into: Report, *, actor) -> Report:
 # ---- Verification -----------------------------------------------------------------------
 
 
-def _distance(a, b) -> float:
-    if a is None or b is None or a.centroid_lat is None or b.centroid_lat is None:
-        return math.inf
-    dlat = a.centroid_lat - b.centroid_lat
-    dlon = (a.centroid_lon - b.centroid_lon) * math.cos(math.radians(a.centroid_lat))
-    return math.hypot(dlat, dlon)
+def _roster_rows(organisation, *, now, zone_ids, no_zone: bool, report=None) -> list[tuple]:
+    """(verifier id, site zone id, language, trust level) for every sign-up
+    running now on a verifier slot at one of the organisation's sites in
+    `zone_ids` (and at sites without a zone if `no_zone`), by someone whose
+    verifier role counts there — the volunteers app's roster, read-only.
+    With `report`: less its taker and everyone already asked about it.
+
+    The "counts" rule of coalition.access.role_counts_q is written out for
+    the one role: an active membership as verifier in the organisation, an
+    active account, enough trust. Plain SQL, because this is the hot path of
+    choosing verifiers (docs/benchmarks.md, Response): building the same
+    query with the ORM cost 2.5 ms of the 5 ms budget; the result is checked
+    against a plain full sort in porch/response/tests/test_ranking.py."""
+    from django.db import connection
+
+    from porch.accounts.models import User
+    from porch.accounts.roles import ROLE_INFO
+    from porch.coalition.models import Membership
+    from porch.volunteers.models import Shift, SignUp, Site, Slot
+
+    quote = connection.ops.quote_name
+    table = {
+        model: quote(model._meta.db_table)
+        for model in (SignUp, Shift, Slot, Site, User, Membership, Dispatch)
+    }
+    where_zone = []
+    params: list = []
+    if zone_ids:
+        where_zone.append(f"si.zone_id IN ({', '.join(['%s'] * len(zone_ids))})")
+        params.extend(zone_ids)
+    if no_zone:
+        where_zone.append("si.zone_id IS NULL")
+    if not where_zone:
+        return []
+    moment = connection.ops.adapt_datetimefield_value(now)
+    # Only quoted table names and %s placeholders are interpolated.
+    sql = (
+        f"SELECT su.volunteer_id, si.zone_id, u.language, u.trust_level "  # noqa: S608
+        f"FROM {table[SignUp]} su "
+        f"JOIN {table[Shift]} sh ON sh.id = su.shift_id "
+        f"JOIN {table[Slot]} sl ON sl.id = sh.slot_id "
+        f"JOIN {table[Site]} si ON si.id = sl.site_id "
+        f"JOIN {table[User]} u ON u.id = su.volunteer_id "
+        f"WHERE ({' OR '.join(where_zone)}) AND si.organisation_id = %s "
+        f"AND sl.required_role = %s AND sh.starts_at <= %s AND sh.ends_at > %s "
+        f"AND su.state = %s AND u.status = %s AND u.trust_level >= %s "
+        f"AND EXISTS (SELECT 1 FROM {table[Membership]} m WHERE m.user_id = su.volunteer_id "
+        f"AND m.organisation_id = %s AND m.role = %s AND m.status = %s)"
+    )
+    if report is not None:
+        sql += (
+            f" AND su.volunteer_id <> %s AND NOT EXISTS (SELECT 1 FROM {table[Dispatch]} d "  # noqa: S608
+            f"WHERE d.report_id = %s AND d.verifier_id = su.volunteer_id)"
+        )
+    params += [
+        organisation.pk,
+        Role.VERIFIER.value,
+        moment,
+        moment,
+        SignUp.State.ACTIVE.value,
+        User.Status.ACTIVE.value,
+        int(ROLE_INFO[Role.VERIFIER].min_trust),
+        organisation.pk,
+        Role.VERIFIER.value,
+        Membership.Status.ACTIVE.value,
+    ]
+    if report is not None:
+        params += [report.taken_by_id or 0, report.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def on_shift_verifiers(organisation, *, now=None):
-    """(user, zone) for everyone signed up right now to a verifier shift of
-    the organisation — the roster is the volunteers app's slots whose
-    required role is "verifier", at a site in a zone (read-only)."""
-    from porch.volunteers.models import SignUp
+def _zone_tiers(report: Report) -> list[tuple[tuple, list[int]]]:
+    """The coalition's zones grouped by rank (same zone first, then distance
+    between centroids), nearest first; zones without a centroid last."""
+    from porch.coalition.models import Zone
+
+    origin = report.zone
+    coalition_id = report.organisation.coalition_id
+    tiers: dict[tuple, list[int]] = {}
+    rows = (
+        Zone.objects.filter(region__coalition_id=coalition_id)
+        .order_by()
+        .values_list("pk", "centroid_lat", "centroid_lon")
+    )
+    for pk, lat, lon in rows:
+        same = origin is not None and pk == origin.pk
+        if same:
+            key = (0, 0.0 if origin.centroid_lat is not None else math.inf)
+        elif origin is None or origin.centroid_lat is None or lat is None:
+            key = (1, math.inf)
+        else:
+            dlat = lat - origin.centroid_lat
+            dlon = (lon - origin.centroid_lon) * math.cos(math.radians(lat))
+            key = (1, math.hypot(dlat, dlon))
+        tiers.setdefault(key, []).append(pk)
+    tiers.setdefault((1, math.inf), [])  # sites with no zone, and zones elsewhere
+    return sorted(tiers.items())
+
+
+def ranked_verifiers(report: Report, *, now=None, limit: int | None = None) -> list:
+    """On-shift verifiers not yet asked, nearest zone centroid first (same
+    zone first), then the reporter's language, then higher trust, then the
+    oldest account; never the report's taker. A verifier on several running
+    shifts counts at the nearest one.
+
+    Performance (docs/benchmarks.md, Response): with `limit`, zones are read
+    nearest first in growing batches of whole distance tiers and the search
+    stops once `limit` candidates are in hand, since nobody in a farther
+    tier can outrank them; only the chosen accounts are loaded. Three queries
+    when the nearest zones have enough verifiers."""
+    from porch.accounts.models import User
 
     now = now or timezone.now()
-    counting = counting_memberships().filter(organisation=organisation, role=Role.VERIFIER)
-    rows = (
-        SignUp.objects.filter(
-            state="active",
-            shift__starts_at__lte=now,
-            shift__ends_at__gt=now,
-            shift__slot__required_role=Role.VERIFIER,
-            shift__slot__site__organisation=organisation,
-            volunteer__in=counting.values("user_id"),
+    tiers = _zone_tiers(report)
+    best: dict[int, tuple] = {}
+    index, batch_size = 0, 1
+    while index < len(tiers):
+        batch = tiers[index : index + batch_size] if limit is not None else tiers
+        index += len(batch)
+        batch_size *= 4
+        rank_of = {pk: key for key, pks in batch for pk in pks}
+        rows = _roster_rows(
+            report.organisation,
+            now=now,
+            zone_ids=list(rank_of),
+            no_zone=batch[-1][0] == (1, math.inf),
+            report=report,
         )
-        .select_related("volunteer", "shift__slot__site__zone")
-        .order_by("pk")
-    )
-    seen, out = set(), []
-    for signup in rows:
-        if signup.volunteer_id not in seen:
-            seen.add(signup.volunteer_id)
-            out.append((signup.volunteer, signup.shift.slot.site.zone))
-    return out
-
-
-def ranked_verifiers(report: Report, *, now=None) -> list:
-    """On-shift verifiers not yet asked, nearest zone centroid first, then
-    the reporter's language, then higher trust; never the report's taker."""
-    asked = set(report.dispatches.values_list("verifier_id", flat=True))
-    candidates = [
-        (user, zone)
-        for user, zone in on_shift_verifiers(report.organisation, now=now)
-        if user.pk not in asked and user.pk != report.taken_by_id
-    ]
-
-    def rank(item):
-        user, zone = item
-        same = zone is not None and zone.pk == report.zone_id
-        return (
-            0 if same else 1,
-            _distance(zone, report.zone),
-            0 if user.language == report.language else 1,
-            -user.trust_level,
-            user.pk,
-        )
-
-    return [user for user, _zone in sorted(candidates, key=rank)]
+        for user_id, zone_id, language, trust in rows:
+            key = (
+                *rank_of.get(zone_id, (1, math.inf)),
+                0 if language == report.language else 1,
+                -trust,
+                user_id,
+            )
+            if user_id not in best or key < best[user_id]:
+                best[user_id] = key
+        if limit is not None and len(best) >= limit:
+            break
+    chosen = sorted(best, key=best.__getitem__)
+    if limit is not None:
+        chosen = chosen[:limit]
+    users = User.objects.in_bulk(chosen)
+    return [users[pk] for pk in chosen]
 
 
 def _ask(report: Report, verifier, *, actor) -> Dispatch:
@@ -342,10 +429,14 @@ def _ask(report: Report, verifier, *, actor) -> Dispatch:
 
 def do_dispatch_verifiers(report: Report, *, actor, count: int = PAIR, now=None) -> list[Dispatch]:
     with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report.pk)
+        report = (
+            Report.objects.select_for_update(of=("self",))
+            .select_related("organisation", "zone")
+            .get(pk=report.pk)
+        )
         if report.status not in (Report.Status.UNCONFIRMED, Report.Status.REPORT_NOW):
             raise ValidationError(_("Triage the report as unconfirmed or report now first."))
-        chosen = ranked_verifiers(report, now=now)[:count]
+        chosen = ranked_verifiers(report, now=now, limit=count)
         if not chosen:
             raise ValidationError(_("No verifier is on shift for this organisation right now."))
         dispatches = [_ask(report, verifier, actor=actor) for verifier in chosen]
@@ -356,7 +447,7 @@ def do_dispatch_verifiers(report: Report, *, actor, count: int = PAIR, now=None)
 
 
 def _ask_next(report: Report, *, actor, now=None) -> Dispatch | None:
-    chosen = ranked_verifiers(report, now=now)[:1]
+    chosen = ranked_verifiers(report, now=now, limit=1)
     return _ask(report, chosen[0], actor=actor) if chosen else None
 
 

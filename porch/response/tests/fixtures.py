@@ -1,4 +1,5 @@
 import datetime
+import itertools
 
 from django.utils import timezone
 
@@ -6,11 +7,16 @@ from porch.accounts.roles import Role
 from porch.core.testing import make_member
 from porch.volunteers.models import Shift, SignUp, Site, Slot
 
+_SITES = itertools.count(1)
+
 
 def put_on_shift(user, organisation, zone, *, hours: int = 4):
     """Sign `user` up to a verifier shift at a site in `zone`, running now."""
     site = Site.objects.create(
-        organisation=organisation, kind=Site.Kind.HOTLINE_DESK, name=f"Desk {user.pk}", zone=zone
+        organisation=organisation,
+        kind=Site.Kind.HOTLINE_DESK,
+        name=f"Desk {next(_SITES)}",
+        zone=zone,
     )
     now = timezone.now()
     today = timezone.localdate()
