@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from porch.aid import access, plan_map, planning
 from porch.aid.models import DeliveryRun
 from porch.aid.plan_forms import MoveStopForm
-from porch.coalition.models import Zone
 
 
 def plan_context(organisation, day, runs) -> dict:
@@ -26,7 +25,7 @@ def plan_context(organisation, day, runs) -> dict:
     drafts = [(n, run) for n, run in numbered if run.status == DeliveryRun.Status.DRAFT]
     zone_ids = {s.request.zone_id for rows in stops.values() for s in rows if s.request.zone_id}
     zone_ids |= {run.hub.zone_id for run in runs}
-    zones = list(Zone.objects.filter(pk__in=zone_ids)) if zone_ids else []
+    zones = planning.zones_by_id(zone_ids)
     zone_of = {z.pk: z for z in zones}
     drawn = plan_map.draw(
         [(n, [zone_of.get(s.request.zone_id) for s in stops[run.pk]]) for n, run in numbered],

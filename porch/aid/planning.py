@@ -470,3 +470,10 @@ def plan_stops(runs):
     ):
         stops[stop.run_id].append(stop)
     return stops
+
+
+def zones_by_id(ids) -> list:
+    """The zones drawn on a plan's map (outlines and centroids are public)."""
+    from porch.coalition.models import Zone
+
+    return list(Zone.objects.filter(pk__in=list(ids))) if ids else []
