@@ -129,7 +129,9 @@ def runs_visible_to(user):
     planned = DeliveryRun.objects.filter(organisation__in=planner_organisations(user))
     drivers = driver_organisations(user)
     open_runs = DeliveryRun.objects.filter(organisation__in=drivers, status=DeliveryRun.Status.OPEN)
-    held = DeliveryRun.objects.filter(organisation__in=drivers, driver=user)
+    held = DeliveryRun.objects.filter(organisation__in=drivers, driver=user).exclude(
+        status=DeliveryRun.Status.DRAFT
+    )
     return (planned | open_runs | held).distinct()
 
 
@@ -162,7 +164,14 @@ def open_runs_for(user):
 def my_runs(user):
     return (
         DeliveryRun.objects.filter(organisation__in=driver_organisations(user), driver=user)
-        .exclude(status__in=(DeliveryRun.Status.COMPLETED, DeliveryRun.Status.CANCELLED))
+        # A draft planned for them (porch.aid.planning) is theirs only once published.
+        .exclude(
+            status__in=(
+                DeliveryRun.Status.COMPLETED,
+                DeliveryRun.Status.CANCELLED,
+                DeliveryRun.Status.DRAFT,
+            )
+        )
         .select_related("hub")
     )
 

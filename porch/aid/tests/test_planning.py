@@ -86,6 +86,13 @@ def test_the_households_language_changes_which_named_driver_gets_it(cast, signed
     assert _plan(client, cast.org_a, hub).status_code == 302
     assert _driver_of(somali) == dan and _driver_of(spanish) == cast.ben
 
+    # Before publishing, a driver does not see the draft planned for them.
+    ben_run = Stop.objects.get(request=spanish).run
+    ben = signed_in(cast.ben)
+    assert ben_run.code not in ben.get("/aid/").content.decode()
+    assert ben.get(f"/aid/runs/{ben_run.code}/").status_code == 404
+    client = signed_in(cast.ana)
+
     # Published, a run planned for a driver is theirs; the page names them.
     page = client.get(f"/aid/orgs/{cast.org_a.code}/plan/?day={DAY}").content.decode()
     assert "ben" in page and "dan" in page
@@ -99,6 +106,7 @@ def test_the_households_language_changes_which_named_driver_gets_it(cast, signed
         ("claimed", "ben"),
         ("claimed", "dan"),
     }
+    assert ben_run.code in signed_in(cast.ben).get("/aid/").content.decode()
 
 
 def test_the_volunteer_profiles_languages_count_too(cast, signed_in):
