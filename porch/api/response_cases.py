@@ -110,7 +110,10 @@ def _invalid(error: DjangoValidationError):
 
 
 def _row(handoff: LegalHandoff) -> dict:
-    case = FollowUpCase.objects.filter(handoff=handoff).values_list("code", flat=True).first()
+    try:
+        case = handoff.case.code
+    except FollowUpCase.DoesNotExist:
+        case = None
     return {
         "code": handoff.code,
         "organisation": handoff.organisation.code,
@@ -199,7 +202,7 @@ def handoffs(request):
     rows = (
         access.handoffs_visible_to(request.auth)
         .exclude(status=LegalHandoff.Status.PURGED)
-        .select_related("zone", "organisation")
+        .select_related("zone", "organisation", "case")
         .order_by("-created_at")[:200]
     )
     return [_row(h) for h in rows]

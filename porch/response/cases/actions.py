@@ -207,6 +207,7 @@ def do_add_entry(handoff: LegalHandoff, *, kind: str, at: str, text: str, actor)
 
 
 SHARE_SIDE = 2048
+SHARE_MAX_PIXELS = 50_000_000
 
 
 def shareable_copy(data: bytes) -> bytes | None:
@@ -214,6 +215,10 @@ def shareable_copy(data: bytes) -> bytes | None:
     stay behind (R6). None when Pillow cannot read it as an image."""
     try:
         with Image.open(io.BytesIO(data)) as image:
+            # A small file can declare a huge canvas: no copy rather than
+            # hundreds of megabytes of pixels in memory.
+            if image.width * image.height > SHARE_MAX_PIXELS:
+                return None
             image.load()
             image = image.convert("RGB")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):

@@ -66,3 +66,21 @@ def test_the_legal_flow_through_the_api(cast, client):
     assert closed.json()["needs"] == []
     assert FollowUpCase.objects.get().status == FollowUpCase.Status.PURGED
     assert post(lia, f"/cases/{case['code']}/needs", need).status_code == 409
+
+
+def test_the_queue_costs_the_same_for_many_handoffs(cast, client, django_assert_max_num_queries):
+    from porch.response.cases import actions
+
+    for _ in range(6):
+        actions.do_create_handoff(
+            cast.org_a,
+            zone=cast.zone,
+            time_bucket="today",
+            what_happened="x",
+            contact_route="y",
+            actor=cast.dee,
+        )
+    lia = token_client(client, make_member("lia", cast.org_a, Role.LEGAL))
+    with django_assert_max_num_queries(8):
+        queue = lia.get(API + "/handoffs")
+    assert len(queue.json()) == 6

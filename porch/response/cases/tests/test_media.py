@@ -215,3 +215,12 @@ def test_purging_the_handoff_deletes_its_record_and_media(cast, signed_in, lia, 
     assert not handoff.entries.exists()
     page = client.get(f"/response/legal/handoff/{handoff.code}/")
     assert b"Personal data purged" in page.content
+
+
+def test_a_photo_with_a_huge_canvas_gets_no_copy(cast, signed_in, lia, handoff, spool, monkeypatch):
+    monkeypatch.setattr(actions, "SHARE_MAX_PIXELS", 64 * 47)
+    client = signed_in(lia)
+    assert upload(client, handoff, photo_with_gps()).status_code == 302
+    media = IncidentMedia.objects.get()
+    assert media.kind == IncidentMedia.Kind.OTHER and media.shared_copy is None
+    assert client.get(f"/response/legal/media/{media.code}/shareable/").status_code == 404
