@@ -9,11 +9,11 @@ the schedule, not with the schema: 409 with the translated message.
 """
 
 import datetime
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 
 from porch.volunteers import access, actions, importing
@@ -211,16 +211,21 @@ def coverage(request, code: str = Path(..., pattern=CODE_PATTERN)):
 # ---- Importing a volunteer sheet (porch.volunteers.importing) -------------------------
 
 
+ImportField = Literal["", "handle", "phone", "email", "languages", "zones", "roles"]
+
+
 class ImportIn(Schema):
     sheet: str = Field(
         ...,
         max_length=importing.MAX_BYTES,
         description="The sheet as CSV text (UTF-8); the first row names the columns.",
     )
-    mapping: dict[str, str] = Field(
-        default_factory=dict,
-        description="Column name → handle, phone, email, languages, zones, roles or '' "
-        "(ignore). Empty: guessed from the column names. Refused columns never map.",
+    mapping: dict[str, Literal["", "handle", "phone", "email", "languages", "zones", "roles"]] = (
+        Field(
+            default_factory=dict,
+            description="Column name → handle, phone, email, languages, zones, roles or '' "
+            "(ignore). Empty: guessed from the column names. Refused columns never map.",
+        )
     )
     confirm: bool = Field(False, description="False: a dry run. True: import, all or nothing.")
 
@@ -245,15 +250,14 @@ class ImportOut(Schema):
 )
 def import_sheet(request, payload: ImportIn, code: str = Path(..., pattern=CODE_PATTERN)):
     """Dry run (default) or import of an organisation's volunteer sheet, for
-    its coordinators. A sheet with any bad row is refused whole: 409."""
+    its coordinators. A sheet that cannot be read, or (on confirm) has any
+    bad row, conflicts with what an import needs: 409, nothing imported."""
     organisation = access.get_coordinated_organisation(request.auth, code)
     try:
         sheet = importing.read_sheet(payload.sheet)
     except DjangoValidationError as error:
-        return Status(400, {"detail": " ".join(error.messages)})
+        return Status(409, {"detail": " ".join(error.messages)})
     if payload.mapping:
-        if any(value not in importing.FIELD_CODES for value in payload.mapping.values()):
-            return Status(400, {"detail": str(_("Choose what each column holds from the list."))})
         data = {
             f"col_{index}": payload.mapping.get(header, "")
             for index, header in enumerate(sheet.headers)

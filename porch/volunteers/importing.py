@@ -136,9 +136,13 @@ def decode(data: bytes) -> str:
 
 
 def read_sheet(text: str) -> Sheet:
-    if len(text.encode("utf-8")) > MAX_BYTES:
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:  # lone surrogates, from a JSON body
+        size = -1
+    if size > MAX_BYTES:
         raise ValidationError(too_large_message())
-    if "\x00" in text:
+    if size < 0 or "\x00" in text:
         raise ValidationError(_("This is not a CSV file. Save the sheet as CSV and try again."))
     sample = text[:4096]
     try:

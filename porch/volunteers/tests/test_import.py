@@ -11,6 +11,8 @@ from django.core.management.base import CommandError
 
 from porch.accounts.models import User
 from porch.accounts.roles import Role
+from porch.api.tests.test_api_fuzz import _fuzz as fuzz
+from porch.api.tests.test_api_fuzz import wsgi_in_test_transaction  # noqa: F401 (fixture)
 from porch.coalition.models import Membership
 from porch.core.models import AuditEntry
 from porch.volunteers.models import Volunteer
@@ -265,3 +267,28 @@ def test_the_api_refuses_a_bad_sheet_with_409_and_imports_nothing(signed_in, cas
     assert response.status_code == 409
     assert "Line 3" in response.json()["detail"]
     assert not imported().exists()
+
+
+def test_the_api_import_survives_fuzzing(cast, wsgi_in_test_transaction):  # noqa: F811
+    import schemathesis
+
+    from porch.accounts.actions import do_create_api_token
+
+    _token, key = do_create_api_token(cast.ana, "fuzz", actor=cast.ana)
+    headers = {"Authorization": f"Bearer {key}"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_in_test_transaction)
+    operation = schema.find_operation_by_label(
+        "POST /api/v1/volunteers/organisations/{code}/import"
+    )
+    assert operation is not None
+    fuzz(operation, headers)
+    fuzz(operation, headers, path_parameters={"code": cast.org_a.code})
+
+
+def test_the_api_offers_exactly_the_fields_the_import_knows():
+    from typing import get_args
+
+    from porch.api.volunteers import ImportField
+    from porch.volunteers.importing import FIELD_CODES
+
+    assert set(get_args(ImportField)) == FIELD_CODES

@@ -280,3 +280,22 @@ def test_other_organisations_and_plain_members_get_404(signed_in, cast):
         .status_code
         == 404
     )
+
+
+def test_the_recruits_page_reads_the_same_number_of_queries_for_more_recruits(signed_in, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(cast.ana)
+    url = f"/volunteers/orgs/{cast.org_a.code}/recruits/"
+    recruit(cast, "rosa", roles=["patrol"])
+    client.get(url)  # the first request of the day also notes the member's activity
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for handle in ("sam", "tia", "uma"):
+        person = recruit(cast, handle, roles=["patrol", "driver"], withheld=["driver"])
+        certify(person, "kyr")
+    with CaptureQueriesContext(connection) as four:
+        content = client.get(url).content.decode()
+    assert content.count('id="recruit-') == 4
+    assert len(four) == len(one)
