@@ -4,6 +4,7 @@ follow-up case; everyone else gets Http404 (missing and forbidden look the
 same), coordinators and admins included. There is deliberately no search
 across handoffs or cases by person, vehicle or plate."""
 
+from django.db.models import Q
 from django.http import Http404
 
 from porch.accounts.roles import Role
@@ -58,9 +59,26 @@ def get_case_for_user(user, code: str) -> FollowUpCase:
     return case
 
 
+def needs_owned_by(user):
+    """Open needs a person owns, in organisations where they still count as a
+    member: what a need's owner sees of a case (kind, due date, details)."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return NeedItem.objects.none()
+    if user.status != user.Status.ACTIVE:
+        return NeedItem.objects.none()
+    orgs = counting_memberships().filter(user=user).values("organisation_id")
+    return NeedItem.objects.filter(
+        owner=user, case__status=FollowUpCase.Status.OPEN, case__organisation_id__in=orgs
+    )
+
+
 def get_need_for_user(user, code: str) -> NeedItem:
+    """A need, for the case's legal partner or for the need's owner."""
     item = (
-        NeedItem.objects.filter(case__in=cases_visible_to(user), code=code)
+        NeedItem.objects.filter(
+            Q(case__in=cases_visible_to(user)) | Q(pk__in=needs_owned_by(user).values("pk")),
+            code=code,
+        )
         .select_related("case")
         .first()
     )

@@ -20,4 +20,5 @@ urlpatterns = [
     path("case/<str:code>/close/", views.case_close, name="case-close"),
     path("case/<str:code>/release/", views.case_release, name="case-release"),
     path("need/<str:code>/done/", views.need_done, name="need-done"),
+    path("tasks/", views.tasks, name="tasks"),
 ]

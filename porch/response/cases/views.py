@@ -296,11 +296,23 @@ def case_need(request, code):
     )
 
 
+@require_GET
+@login_required
+def tasks(request):
+    """A need's owner: their open needs (kind, due date, details), nothing
+    else of the case or the handoff."""
+    items = list(
+        access.needs_owned_by(request.user).select_related("case", "subject").order_by("due_on")
+    )
+    return render(request, "response/cases/tasks.html", {"items": items})
+
+
 @require_POST
 @login_required
 def need_done(request, code):
     item = access.get_need_for_user(request.user, code)
-    back = _case_url(item.case.code)
+    legal = item.case.organisation_id in access.legal_orgs(request.user)
+    back = _case_url(item.case.code) if legal else reverse("response:cases:tasks")
     return _act(request, back, lambda: actions.do_mark_need_done(item, actor=request.user))
 
 

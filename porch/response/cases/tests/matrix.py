@@ -194,5 +194,19 @@ ROWS = [
     # An empty body closes without a hold: the purge happens, then the redirect.
     post_row("case-close", cases(), LEGAL),
     post_row("case-release", cases(), LEGAL_INVALID),
-    post_row("need-done", needs(), LEGAL),
+    # The own need is owned by ben (driver), the other by cal (org B): each
+    # owner may mark theirs done, as may the legal partner of the case.
+    Row(
+        "response:cases:need-done",
+        states=needs(),
+        expect={
+            "GET": {"own": WRONG, "other": WRONG},
+            "POST": {
+                "own": signed_in("404", legal="ok", driver="ok"),
+                "other": signed_in("404", other_org="ok"),
+            },
+        },
+    ),
+    # Everyone signed in sees their own open needs (most have none).
+    Row("response:cases:tasks", expect={"GET": {"none": signed_in("ok")}, "POST": {"none": WRONG}}),
 ]

@@ -172,3 +172,26 @@ def test_audit_rows_carry_no_content(cast, lia, signed_in, case_url):
     need(signed_in(lia), case_url, details=CANARY)
     rows = " ".join(str(v) for row in AuditEntry.objects.values_list() for v in row)
     assert "response_cases.need.added" in rows and CANARY not in rows and "pastor" not in rows
+
+
+@time_machine.travel(DAY, tick=False)
+def test_a_need_s_owner_sees_and_completes_only_their_own_tasks(cast, lia, signed_in, case_url):
+    need(signed_in(lia), case_url, details="Pick up at the church " + CANARY)
+    need(signed_in(lia), case_url, need="bond", owner="dee")
+    ben = signed_in(cast.ben)
+    page = ben.get("/response/legal/tasks/")
+    assert page.status_code == 200 and CANARY.encode() in page.content
+    assert b"Bond referral" not in page.content and b"pastor" not in page.content
+    handoff = LegalHandoff.objects.get()
+    assert ben.get(case_url).status_code == 404
+    assert ben.get(f"/response/legal/handoff/{handoff.code}/").status_code == 404
+    mine = NeedItem.objects.get(need="rides")
+    theirs = NeedItem.objects.get(need="bond")
+    assert ben.post(f"/response/legal/need/{theirs.code}/done/").status_code == 404
+    done = ben.post(f"/response/legal/need/{mine.code}/done/")
+    assert done.status_code == 302 and done["Location"] == "/response/legal/tasks/"
+    assert NeedItem.objects.get(pk=mine.pk).done and not NeedItem.objects.get(pk=theirs.pk).done
+    signed_in(lia).post(case_url + "close/")
+    assert (
+        b"You have no follow-up tasks." in signed_in(cast.ben).get("/response/legal/tasks/").content
+    )
