@@ -165,6 +165,14 @@ SQLITE_INIT = (
 )
 
 
+# Each web thread keeps its connection for this long (seconds; 0 = a new one
+# per request). Opening one per request cost 2 ms of CPU and, under load,
+# 20-40 ms of waiting (SQLite check-points its WAL when the last connection
+# closes). A broken connection (database restarted) is noticed at the start of
+# the next request and replaced (CONN_HEALTH_CHECKS); docs/deploy.md "Faults".
+CONN_MAX_AGE = env_int("PORCH_DB_CONN_MAX_AGE", 60, minimum=0, maximum=3600)
+
+
 def database_from_url(url: str) -> dict:
     parsed = urlparse(url)
     if parsed.scheme in {"postgres", "postgresql"}:
@@ -180,7 +188,8 @@ def database_from_url(url: str) -> dict:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "OPTIONS": options,
-            "CONN_MAX_AGE": 0,
+            "CONN_MAX_AGE": CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
             "TEST": {"NAME": f"test_{name}_{os.getpid()}"},
         }
     if parsed.scheme == "sqlite":
@@ -204,6 +213,8 @@ def sqlite_database(path: Path) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
+        "CONN_MAX_AGE": CONN_MAX_AGE,
+        "CONN_HEALTH_CHECKS": True,
         # The test database is a real file with the real pragmas, one per
         # process so that parallel runs never share it.
         "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
