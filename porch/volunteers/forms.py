@@ -299,3 +299,24 @@ class ImportMappingForm(forms.Form):
             self.fields[name] = forms.ChoiceField(label=header, choices=FIELDS, required=False)
             self.columns.append(name)
         self.fields["confirm"] = confirm
+
+
+class ClaimForm(forms.Form):
+    """An imported person's first password (accounts' own password rules)."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password_again") != data.get("password"):
+            self.add_error("password_again", _("The two passwords are not the same."))
+        return data

@@ -78,6 +78,7 @@ class Volunteer(models.Model):
         "withheld_roles": SENSITIVE,
         "recruited_on": INTERNAL,
         "imported": INTERNAL,
+        "claim_token_hash": SENSITIVE,
         "profile": INTERNAL,
     }
 
@@ -103,6 +104,9 @@ class Volunteer(models.Model):
     recruited_on = models.DateField(null=True, blank=True)
     # Brought in from an organisation's existing sheet (importing.py).
     imported = models.BooleanField(default=False)
+    # SHA-256 of the single link an imported person uses to set their
+    # password (recruitment.do_issue_claim_link); blank: none issued.
+    claim_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     # The owner's profile subject (same as user.profile), declared after the
     # sealed field (see porch.vault.fields, subject_factory).
     profile = models.ForeignKey(

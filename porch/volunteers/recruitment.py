@@ -510,3 +510,76 @@ def home_panel(request):
         return None
     answered = Volunteer.objects.filter(user=user, recruited_on__isnull=False).exists()
     return {"template": "volunteers/_home_panel.html", "answered": answered}
+
+
+# ---- Imported people claim their account ---------------------------------------------------
+
+
+def do_issue_claim_link(organisation, member, *, actor) -> str:
+    """A coordinator makes the one link an imported person opens to set
+    their password. Returns the secret, shown once; only its SHA-256 is
+    kept, and a new link replaces the old one."""
+    from porch.accounts.models import hash_token
+    from porch.core.codes import new_token
+
+    if not access.is_coordinator(actor, organisation):
+        raise PermissionDenied
+    volunteer = volunteer_of(member)
+    if (
+        volunteer is None
+        or not volunteer.imported
+        or member.status != User.Status.PENDING
+        or member.has_usable_password()
+    ):
+        raise ValidationError(
+            _("Only imported people who have not set a password yet get a sign-in link.")
+        )
+    token = new_token()
+    with transaction.atomic():
+        Volunteer.objects.filter(pk=volunteer.pk).update(claim_token_hash=hash_token(token))
+        audit.record(actor, "volunteer.claim_link_issued", obj=member, organisation=organisation)
+    return token
+
+
+def volunteer_for_claim(token: str) -> Volunteer:
+    """The imported person this claim link is for, or 404."""
+    from django.http import Http404
+
+    from porch.accounts.models import hash_token
+
+    if not token or len(token) > 64:
+        raise Http404
+    volunteer = (
+        Volunteer.objects.select_related("user")
+        .filter(
+            claim_token_hash=hash_token(token),
+            imported=True,
+            user__status=User.Status.PENDING,
+        )
+        .first()
+    )
+    if volunteer is None or volunteer.user.has_usable_password():
+        raise Http404
+    return volunteer
+
+
+def do_claim_account(volunteer: Volunteer, *, password: str) -> str:
+    """The imported person sets their password; the link dies. Returns a new
+    vouch code (shown once), as at sign-up."""
+    from django.contrib.auth.password_validation import validate_password
+
+    from porch.accounts.actions import do_renew_vouch_code
+
+    user = volunteer.user
+    validate_password(password, user)
+    with transaction.atomic():
+        updated = Volunteer.objects.filter(
+            pk=volunteer.pk, claim_token_hash=volunteer.claim_token_hash
+        ).update(claim_token_hash="")
+        if not updated:
+            raise ValidationError(_("This link has already been used."))
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        code = do_renew_vouch_code(user, actor=user)
+        audit.record(user, "volunteer.claimed", obj=user)
+    return code

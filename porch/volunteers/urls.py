@@ -16,6 +16,12 @@ urlpatterns = [
         name="recruit-role",
     ),
     path("orgs/<str:code>/import/", views_recruitment.import_sheet, name="import"),
+    path(
+        "orgs/<str:code>/recruits/<str:member>/claim-link/",
+        views_recruitment.recruit_claim_link,
+        name="recruit-claim-link",
+    ),
+    path("claim/<str:token>/", views_recruitment.claim, name="claim"),
     path("promotion-rules/", views.promotion_rules_edit, name="promotion-rules"),
     path("availability/", views.availability, name="availability"),
     path(

@@ -23,7 +23,13 @@ from porch.accounts.models import User
 from porch.coalition.models import Membership
 from porch.core.forms import add_errors
 from porch.volunteers import access, importing, recruitment
-from porch.volunteers.forms import AssignRoleForm, ImportMappingForm, ImportUploadForm, JoinForm
+from porch.volunteers.forms import (
+    AssignRoleForm,
+    ClaimForm,
+    ImportMappingForm,
+    ImportUploadForm,
+    JoinForm,
+)
 from porch.volunteers.models import WEEKDAY_LABELS, WeeklyAvailability
 
 GET_POST = ["GET", "POST"]
@@ -137,6 +143,43 @@ def recruit_role(request, code, member):
         return _problem(request, error.messages, back)
     messages.success(request, _("The role was given."))
     return redirect(back)
+
+
+@never_cache
+@require_POST
+@login_required
+def recruit_claim_link(request, code, member):
+    """The one sign-in link of an imported person, shown to the coordinator once."""
+    organisation, member = access.get_member_for_promotion(request.user, code, member)
+    back = reverse("volunteers:recruits", args=[organisation.code])
+    try:
+        token = recruitment.do_issue_claim_link(organisation, member, actor=request.user)
+    except ValidationError as error:
+        return _problem(request, error.messages, back)
+    link = request.build_absolute_uri(reverse("volunteers:claim", args=[token]))
+    context = {"organisation": organisation, "member": member, "link": link, "back": back}
+    return render(request, "volunteers/claim_link.html", context)
+
+
+@never_cache
+@require_http_methods(GET_POST)
+def claim(request, token):
+    """Public: an imported person sets their password with their link."""
+    volunteer = recruitment.volunteer_for_claim(token)
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vouch_code = recruitment.do_claim_account(
+                volunteer, password=form.cleaned_data["password"]
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            context = {"handle": volunteer.user.handle, "vouch_code": vouch_code}
+            return render(request, "volunteers/claimed.html", context)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "handle": volunteer.user.handle}
+    return render(request, "volunteers/claim.html", context, status=status)
 
 
 def _problem(request, errors, back):

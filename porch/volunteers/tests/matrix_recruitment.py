@@ -23,6 +23,25 @@ MEMBER = {
     "other": lambda w: {"code": w.org_b.code, "member": w.cal.code},
 }
 
+
+def claim_token(state):
+    """A live claim link of an imported person (own), or one never issued."""
+
+    def build(w):
+        if state != "own":
+            return {"token": "n" * 43}
+        from porch.accounts.models import User, hash_token
+        from porch.core.codes import new_code, new_token
+        from porch.volunteers.models import Volunteer
+
+        person = User.objects.create_user(handle=f"imported-{new_code(8).lower()}")
+        token = new_token()
+        Volunteer.objects.create(user=person, imported=True, claim_token_hash=hash_token(token))
+        return {"token": token}
+
+    return build
+
+
 ROWS = [
     Row(
         "volunteers:join",
@@ -50,6 +69,24 @@ ROWS = [
         expect={
             "GET": {"own": WRONG, "other": WRONG},
             "POST": {"own": COORDINATORS_REFUSE_EMPTY, "other": NOBODY},
+        },
+    ),
+    Row(
+        "volunteers:recruit-claim-link",
+        states=MEMBER,
+        expect={
+            "GET": {"own": WRONG, "other": WRONG},
+            # Vic was not imported: refused for the coordinators.
+            "POST": {"own": COORDINATORS_REFUSE_EMPTY, "other": NOBODY},
+        },
+    ),
+    # Public, like the calendar feed: the link is the credential.
+    Row(
+        "volunteers:claim",
+        states={"own": claim_token("own"), "other": claim_token("other")},
+        expect={
+            "GET": {"own": table("ok"), "other": table("404")},
+            "POST": {"own": table("invalid"), "other": table("404")},
         },
     ),
     Row(

@@ -292,3 +292,64 @@ def test_the_api_offers_exactly_the_fields_the_import_knows():
     from porch.volunteers.importing import FIELD_CODES
 
     assert set(get_args(ImportField)) == FIELD_CODES
+
+
+# ---- Imported people claim their account ----------------------------------------------------
+
+
+def test_an_imported_person_sets_a_password_with_a_link_made_once(signed_in, cast, client):
+    from porch.accounts.actions import do_vouch
+
+    coordinator = signed_in(cast.ana)
+    coordinator.post(url(cast.org_a), {"sheet_text": GOOD, **GOOD_MAP, "confirm": "on"})
+    maple = User.objects.get(handle="maple-walker")
+    recruits = coordinator.get(f"/volunteers/orgs/{cast.org_a.code}/recruits/").content.decode()
+    assert f"/recruits/{maple.code}/claim-link/" in recruits
+    made = coordinator.post(f"/volunteers/orgs/{cast.org_a.code}/recruits/{maple.code}/claim-link/")
+    assert made.status_code == 200 and "no-store" in made["Cache-Control"]
+    link = made.content.decode().split('id="claim-link">')[1].split("<")[0]
+    path = link.split("testserver")[1]
+    assert path.startswith("/volunteers/claim/")
+    assert Volunteer.objects.get(user=maple).claim_token_hash not in link
+    client.logout()
+    assert client.get(path).status_code == 200
+    weak = client.post(path, {"password": "short", "password_again": "short"})
+    assert weak.status_code == 400
+    strong = "walking-to-school-every-morning-42"
+    done = client.post(path, {"password": strong, "password_again": strong})
+    assert done.status_code == 200
+    vouch_code = done.content.decode().split('id="vouch-code">')[1].split("<")[0]
+    maple.refresh_from_db()
+    assert maple.check_password(strong)
+    # The link works once.
+    assert client.get(path).status_code == 404
+    # The vouch code is a real one: two members vouch, she is active.
+    from porch.accounts.access import find_applicant
+
+    assert find_applicant("maple-walker", vouch_code) == maple
+    do_vouch(maple, actor=cast.ana)
+    do_vouch(maple, actor=cast.ben)
+    maple.refresh_from_db()
+    assert maple.status == User.Status.ACTIVE
+
+
+def test_a_new_link_replaces_the_old_and_only_imported_people_get_one(signed_in, cast, client):
+    coordinator = signed_in(cast.ana)
+    coordinator.post(url(cast.org_a), {"sheet_text": GOOD, **GOOD_MAP, "confirm": "on"})
+    maple = User.objects.get(handle="maple-walker")
+    link_url = f"/volunteers/orgs/{cast.org_a.code}/recruits/{maple.code}/claim-link/"
+
+    def make():
+        page = coordinator.post(link_url).content.decode()
+        return page.split('id="claim-link">')[1].split("<")[0].split("testserver")[1]
+
+    first, second = make(), make()
+    assert client.get(first).status_code == 404
+    assert client.get(second).status_code == 200
+    refused = coordinator.post(
+        f"/volunteers/orgs/{cast.org_a.code}/recruits/{cast.pia.code}/claim-link/"
+    )
+    assert refused.status_code == 400
+    assert "Only imported people" in refused.content.decode()
+    other = signed_in(cast.cal).post(link_url)
+    assert other.status_code == 404
