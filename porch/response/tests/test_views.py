@@ -110,3 +110,29 @@ def test_home_panel_shows_for_the_desk(cast, signed_in):
     new_report(cast)
     page = signed_in(cast.ana).get("/")
     assert b"1 report waits for triage." in page.content
+
+
+def test_the_queue_shows_how_many_are_heading_to_each_scene(cast, client):
+    from porch.core.testing import sign_in
+    from porch.response import actions
+
+    verifiers(cast)
+    busy, quiet = new_report(cast), new_report(cast, zone=cast.zone_b)
+    for report in (busy, quiet):
+        actions.do_triage_report(report, status="report_now", reason="agents", actor=cast.ana)
+    first, second = actions.do_dispatch_verifiers(busy, actor=cast.ana)
+    actions.do_dispatch_verifiers(quiet, actor=cast.ana)
+    for dispatch in (first, second):
+        actions.do_answer_dispatch(dispatch, accept=True, actor=dispatch.verifier)
+    sign_in(client, cast.ana)
+    html = client.get("/response/").content.decode()
+
+    def heading(report):
+        row = html.split(f'id="open-{report.code}"')[1].split("</tr>")[0]
+        return row.split('class="heading">')[1].split("<")[0]
+
+    assert heading(busy) == "2" and heading(quiet) == "0"
+    # One reports an outcome: no longer heading there.
+    actions.do_report_outcome(first, outcome="confirmed", actor=first.verifier)
+    html = client.get("/response/").content.decode()
+    assert heading(busy) == "1"
