@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +31,7 @@ from porch.messaging.models import (
     MessageTemplate,
     NotificationPreference,
     OutboxMessage,
+    OutboxOutcome,
     Subscriber,
 )
 from porch.messaging.segments import segments
@@ -93,7 +96,10 @@ def kind_for(medium: str, *, organisation=None) -> str:
         kind = "signal"
     else:
         kind = "console"
-    return kind if kind in channels.configured_kinds(organisation=organisation) else "console"
+    if kind not in channels.configured_kinds(organisation=organisation):
+        return "console"
+    # An organisation with its own account for the kind paces on its own.
+    return channels.account_key(kind, organisation)
 
 
 def _segments_for(medium: str, body: str) -> int:
@@ -476,6 +482,7 @@ def shred_audience(subject) -> None:
         broadcast.erased_on = today
         broadcast.save(update_fields=["sent_count", "failed_count", "erased_on"])
         broadcast.messages.all().delete()
+        broadcast.outcomes.all().delete()
 
 
 def prune_notifications() -> int:
@@ -490,7 +497,10 @@ def prune_notifications() -> int:
         state__in=[OutboxMessage.State.SENT, OutboxMessage.State.FAILED],
         created_on__lt=cutoff,
     ).delete()
-    return deleted
+    # What is left of sent and failed rows: a week, like a notification
+    # (delivery reports come within hours; the counts stay on the broadcast).
+    outcomes, _rows = OutboxOutcome.objects.filter(created_on__lt=cutoff).delete()
+    return deleted + outcomes
 
 
 # ---- Notifications to volunteers ------------------------------------------------------
@@ -513,11 +523,12 @@ def notification_medium(user) -> str:
     return preference.medium if preference else NotificationPreference.Medium.CONSOLE
 
 
-def do_notify_user(user, kind: str, *, actor, key: str = "") -> OutboxMessage:
+def do_notify_user(user, kind: str, *, actor, key: str = "") -> OutboxMessage | None:
     """A content-free nudge ("You have a new assignment — open Porch").
 
     `key`, when given (e.g. "assignment-<code>"), makes repeats harmless:
-    the same key for the same person queues nothing new.
+    the same key for the same person queues nothing new (None once the
+    first has left the outbox).
     """
     if kind not in catalogue.NOTIFICATION_KEYS:
         raise ValidationError({"kind": [_("Unknown kind of notification.")]})
@@ -529,6 +540,8 @@ def do_notify_user(user, kind: str, *, actor, key: str = "") -> OutboxMessage:
         existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
+        if OutboxOutcome.objects.filter(idempotency_key=idempotency_key).exists():
+            return None  # already sent (or failed for good): nothing new
         message = OutboxMessage.objects.create(
             user=user,
             channel=channel,
@@ -593,12 +606,30 @@ def do_record_status(provider_ref: str, status: str) -> int:
 
     if not provider_ref:
         return 0
-    rows = OutboxMessage.objects.filter(provider_ref=provider_ref)
-    if status == DELIVERED:
-        return rows.update(delivered=True)
-    if status == UNDELIVERED:
-        return rows.update(state=OutboxMessage.State.FAILED, reason="undelivered")
-    return 0
+    if status not in (DELIVERED, UNDELIVERED):
+        return 0
+    sent = OutboxOutcome.objects.filter(provider_ref=provider_ref, state=OutboxMessage.State.SENT)
+    with transaction.atomic():
+        if status == DELIVERED:
+            rows = list(sent.filter(delivered=False).select_for_update())
+            OutboxOutcome.objects.filter(pk__in=[r.pk for r in rows]).update(delivered=True)
+            changes = {"delivered_count": F("delivered_count") + 1}
+        else:
+            # Sent, then refused by the network: it counts as failed now.
+            rows = list(sent.select_for_update())
+            OutboxOutcome.objects.filter(pk__in=[r.pk for r in rows]).update(
+                state=OutboxMessage.State.FAILED, reason="undelivered"
+            )
+            changes = {
+                "sent_count": Greatest(Coalesce(F("sent_count"), 0) - 1, 0),
+                "failed_count": Coalesce(F("failed_count"), 0) + 1,
+            }
+        for row in rows:
+            if row.broadcast_id is not None:
+                Broadcast.objects.filter(pk=row.broadcast_id).update(**changes)
+            if row.mailing_id is not None:
+                Mailing.objects.filter(pk=row.mailing_id).update(**changes)
+    return len(rows)
 
 
 # ---- Contacts other apps hold (a campaign's pledgers) -----------------------------------

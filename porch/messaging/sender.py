@@ -7,9 +7,10 @@ kind with due rows it:
    locked, its token bucket refilled (segments per second, a daily cap,
    and a pause after the provider said "later"), and as many rows as the
    bucket allows are moved queued → sending, alerts first (lane, then age).
-   PostgreSQL picks rows with SELECT … FOR UPDATE SKIP LOCKED, SQLite with a
-   conditional UPDATE inside its IMMEDIATE transaction; both repeat the
-   "still due" condition in the UPDATE, so two workers never claim one row.
+   Claims of one channel are serialized by its pacing row's lock; the
+   candidates are read along the claim-order index and moved by one
+   conditional UPDATE that repeats the "still due" condition, so two
+   workers never claim one row.
 2. sends outside any transaction, in chunks over one kept-alive connection;
    bodies are rendered and numbers opened in memory only, here.
 3. records each chunk's outcomes in one transaction (bulk updates): sent,
@@ -23,6 +24,7 @@ idempotency key, which the provider (and the loopback fakes) use to
 deliver once.
 """
 
+import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -31,12 +33,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from porch.coalition.models import Organisation
 from porch.messaging import catalogue
-from porch.messaging.models import Broadcast, ChannelPace, OutboxMessage
+from porch.messaging.models import (
+    Broadcast,
+    ChannelPace,
+    Mailing,
+    OutboxMessage,
+    OutboxOutcome,
+)
 from porch.messaging.texts import Texts, broadcast_context, hotline, time_bucket
 
 logger = logging.getLogger("porch.messaging.sender")
@@ -79,53 +87,65 @@ def _table() -> str:
     return connection.ops.quote_name(OutboxMessage._meta.db_table)
 
 
-# The queued and the expired rows are read by two queries, each along its own
-# partial index (outbox_queued_claim_order, outbox_sending_by_channel), in
-# claim order and stopping after `limit`: one OR over both made the database
-# merge both sets and sort every due row on every claim. The states are
-# literals so that SQLite's planner can match the partial indexes.
-def _due_sql(columns: str, *, expired: bool) -> str:
+def _pg_array(pks) -> str:
+    """An array of ids as PostgreSQL's text form, "{1,2,3}": psycopg's list
+    dumper costs more per element than the server's cast of the string."""
+    return "{" + ",".join(str(int(pk)) for pk in pks) + "}"
+
+
+def _ids(column: str, pks: list[int]) -> tuple[str, list]:
+    """`column` is one of `pks`: one array parameter on PostgreSQL (a query
+    with 2,000 placeholders costs psycopg more to parse than the server
+    takes to run it), a plain IN list on SQLite."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [_pg_array(pks)]
+    return f"{column} IN ({', '.join(['%s'] * len(pks))})", list(pks)
+
+
+# Candidates are read along the claim-order index (channel, priority, id, …)
+# in claim order, stopping after `limit`: queued rows that are due and rows
+# whose lease ran out (a worker died) alike, so the priority lane goes first
+# and nothing is sorted. The outbox holds only live rows; rows in flight or
+# backing off are skipped by the filter. The states are literals.
+def _due_sql(columns: str) -> str:
     q = connection.ops.quote_name
-    if expired:
-        where = f"{q('state')} = 'sending' AND {q('channel')} = %s AND {q('lease_until')} < %s"
-    else:
-        where = f"{q('state')} = 'queued' AND {q('channel')} = %s AND {q('next_try_at')} <= %s"
-    lock = (
-        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    where = (
+        f"{q('channel')} = %s AND (({q('state')} = 'queued' AND {q('next_try_at')} <= %s) "
+        f"OR ({q('state')} = 'sending' AND {q('lease_until')} < %s))"
     )
+    # No FOR UPDATE: claims of one channel key are serialized by its
+    # ChannelPace row lock, and the claiming UPDATE repeats the condition
+    # (on PostgreSQL it re-reads a row another transaction changed), so
+    # locking every candidate first would only write each row once more.
     return (
         f"SELECT {columns} FROM {_table()} WHERE {where} "  # noqa: S608
-        f"ORDER BY {q('priority')}, {q('id')} LIMIT %s{lock}"
+        f"ORDER BY {q('priority')}, {q('id')} LIMIT %s"
     )
 
 
 def _candidates(kind: str, now, limit: int) -> list[tuple[int, int]]:
     q = connection.ops.quote_name
-    columns = f"{q('id')}, {q('segments')}, {q('priority')}"
     when = connection.ops.adapt_datetimefield_value(now)
-    rows: list[tuple[int, int, int]] = []
     with connection.cursor() as cursor:
-        for expired in (True, False):
-            cursor.execute(_due_sql(columns, expired=expired), [kind, when, limit])
-            rows.extend(cursor.fetchall())
-    rows.sort(key=lambda row: (row[2], row[0]))  # the priority lane first, then age
-    return [(pk, size) for pk, size, _lane in rows[:limit]]
+        cursor.execute(_due_sql(f"{q('id')}, {q('segments')}"), [kind, when, when, limit])
+        return [(pk, size) for pk, size in cursor.fetchall()]
 
 
 def _mark_claimed(pks: list[int], token: str, now) -> list[int]:
     """queued/expired → sending in one UPDATE that repeats the "still due"
-    condition, so two workers never claim one row; RETURNING says which."""
+    condition, so two workers never claim one row; RETURNING says which.
+    It changes only columns no index covers: a HOT update on PostgreSQL."""
     q = connection.ops.quote_name
     adapt = connection.ops.adapt_datetimefield_value
-    marks = ", ".join(["%s"] * len(pks))
+    among, params = _ids(q("id"), pks)
     sql = (
         f"UPDATE {_table()} SET {q('state')} = 'sending', {q('claimed_by')} = %s, "  # noqa: S608
-        f"{q('lease_until')} = %s WHERE {q('id')} IN ({marks}) AND "
+        f"{q('lease_until')} = %s WHERE {among} AND "
         f"(({q('state')} = 'queued' AND {q('next_try_at')} <= %s) OR "
         f"({q('state')} = 'sending' AND {q('lease_until')} < %s)) RETURNING {q('id')}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [token, adapt(now + lease()), *pks, adapt(now), adapt(now)])
+        cursor.execute(sql, [token, adapt(now + lease()), *params, adapt(now), adapt(now)])
         return [pk for (pk,) in cursor.fetchall()]
 
 
@@ -151,6 +171,7 @@ def _pick(candidates, allowance: float | None, capacity: float | None) -> list[t
 CLAIMED_COLUMNS = (
     "pk",
     "broadcast_id",
+    "mailing_id",
     "subscriber_id",
     "user_id",
     "channel",
@@ -180,6 +201,7 @@ class Claimed:
     __slots__ = (
         "pk",
         "broadcast_id",
+        "mailing_id",
         "subscriber_id",
         "user_id",
         "channel",
@@ -212,6 +234,7 @@ class Claimed:
         (
             self.pk,
             self.broadcast_id,
+            self.mailing_id,
             self.subscriber_id,
             self.user_id,
             self.channel,
@@ -245,8 +268,13 @@ class Claimed:
 
 
 def _claimed_rows(pks: list[int], lease_until) -> list[Claimed]:
+    if connection.vendor == "postgresql":
+        # One array parameter instead of 2,000 placeholders (see _ids).
+        among = RawSQL("SELECT unnest(%s::bigint[])", [_pg_array(pks)])
+    else:
+        among = pks
     rows = (
-        OutboxMessage.objects.filter(pk__in=pks)
+        OutboxMessage.objects.filter(pk__in=among)
         .annotate(
             list_owner=Coalesce(F("broadcast__organisation_id"), F("subscriber__organisation_id"))
         )
@@ -485,9 +513,10 @@ def address_of(message: Claimed, addresses: Addresses) -> tuple[str | None, str]
     user = message.user
     if user is None or not user.is_active:
         return None, "no_recipient"
-    if message.channel == "console":
+    kind = message.channel.partition("@")[0]
+    if kind == "console":
         return user.handle, ""
-    if message.channel == "smtp":
+    if kind == "smtp":
         return (user.email, "") if user.email else (None, "no_address")
     return (user.phone, "") if user.phone else (None, "no_address")
 
@@ -513,7 +542,7 @@ def _outgoing(message: Claimed, renderer: Renderer, addresses: Addresses):
     if address is None:
         return None, reason
     body = renderer.body(message)
-    subject = "Porch" if message.channel == "smtp" else ""
+    subject = "Porch" if message.channel.partition("@")[0] == "smtp" else ""
     outgoing = Outgoing(
         to=address, body=body, idempotency_key=message.idempotency_key, subject=subject
     )
@@ -533,43 +562,120 @@ def _update_sql(columns: tuple[str, ...]) -> str:
     )
 
 
-def _mark_sent_sql(sent: list) -> tuple[str, list]:
-    """Every sent row of a chunk in one UPDATE … FROM (VALUES …): one
-    statement, not one per row (psycopg's executemany still sends each
-    statement and waited for the pipeline; SQLite ran each one). SQLite
-    3.33+ and PostgreSQL both name VALUES columns column1, column2, …"""
+def _insert_outcomes(cursor, rows: list, today) -> None:
+    """What is left of finished rows: no recipient, the provider's id, and
+    a notification's or reply's idempotency key (broadcast and mailing keys
+    are unique by construction and stay out)."""
     q = connection.ops.quote_name
-    table = _table()
-    rows = ", ".join(["(CAST(%s AS INTEGER), %s, CAST(%s AS INTEGER))"] * len(sent))
-    sql = (
-        f"UPDATE {table} SET {q('state')} = 'sent', {q('reason')} = '', "  # noqa: S608
-        f"{q('provider_ref')} = v.ref, {q('attempts')} = v.attempts, "
-        f"{q('lease_until')} = NULL "
-        f"FROM (SELECT column1 AS pk, column2 AS ref, column3 AS attempts "
-        f"FROM (VALUES {rows}) AS raw) AS v WHERE {table}.{q('id')} = v.pk"
+    table = q(OutboxOutcome._meta.db_table)
+    columns = (
+        "id",
+        "broadcast_id",
+        "mailing_id",
+        "idempotency_key",
+        "state",
+        "reason",
+        "provider_ref",
     )
-    params = [value for m in sent for value in (m.pk, m.provider_ref, m.attempts)]
-    return sql, params
+    names = ", ".join(q(c) for c in (*columns, "delivered", "created_on"))
+    values = [
+        (
+            m.pk,
+            m.broadcast_id,
+            m.mailing_id,
+            m.idempotency_key if m.broadcast_id is None and m.mailing_id is None else "",
+            str(m.state),
+            m.reason,
+            m.provider_ref,
+        )
+        for m in rows
+    ]
+    day = connection.ops.adapt_datefield_value(today)
+    # Ids are the outbox's own, deleted once; a notification's key could in
+    # principle meet an older outcome's (and must not fail the chunk), so
+    # only then is the costlier ON CONFLICT check asked for.
+    on_conflict = " ON CONFLICT DO NOTHING" if any(row[3] for row in values) else ""
+    if connection.vendor == "postgresql":
+        # One statement, the rows as one JSON parameter (json.dumps is C;
+        # psycopg's per-element dumping of arrays was the slower part).
+        types = ("bigint", "bigint", "bigint", "text", "text", "text", "text")
+        picks = ", ".join(f"(r->>{i})::{t}" for i, t in enumerate(types))
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {picks}, false, %s "  # noqa: S608
+            f"FROM json_array_elements(%s::json) AS r{on_conflict}",
+            [day, json.dumps(values)],
+        )
+    else:
+        marks = ", ".join(["%s"] * (len(columns) + 2))
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks}){on_conflict}",  # noqa: S608
+            [(*row, False, day) for row in values],
+        )
+
+
+def _count(cursor, rows: list) -> None:
+    """Move the broadcasts' and mailings' sent and failed counters on, one
+    UPDATE per broadcast or mailing in the chunk, in id order (no deadlock
+    between workers finishing chunks of the same broadcasts)."""
+    q = connection.ops.quote_name
+    for model, attribute in ((Broadcast, "broadcast_id"), (Mailing, "mailing_id")):
+        totals: dict[int, list[int]] = {}
+        for m in rows:
+            owner = getattr(m, attribute)
+            if owner is not None:
+                pair = totals.setdefault(owner, [0, 0])
+                pair[0 if m.state == OutboxMessage.State.SENT else 1] += 1
+        if not totals:
+            continue
+        cursor.executemany(
+            f"UPDATE {q(model._meta.db_table)} SET "  # noqa: S608
+            f"{q('sent_count')} = COALESCE({q('sent_count')}, 0) + %s, "
+            f"{q('failed_count')} = COALESCE({q('failed_count')}, 0) + %s WHERE {q('id')} = %s",
+            [(sent, failed, pk) for pk, (sent, failed) in sorted(totals.items())],
+        )
+
+
+def _finish(finished: list) -> None:
+    """Sent and failed-for-good rows leave the outbox (the outbox holds only
+    live rows; on PostgreSQL a delete writes no index entry): one DELETE …
+    RETURNING, their outcome into OutboxOutcome, the counters moved on.
+    Only rows this DELETE removed are recorded and counted, so a row whose
+    lease ran out and which another worker took over counts once."""
+    q = connection.ops.quote_name
+    among, params = _ids(q("id"), [m.pk for m in finished])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {_table()} WHERE {among} RETURNING {q('id')}",  # noqa: S608
+            params,
+        )
+        gone = {pk for (pk,) in cursor.fetchall()}
+        rows = [m for m in finished if m.pk in gone]
+        # Kept: what a status callback, a repeated notification key or an
+        # operator looking at a failure needs; a broadcast's plain "sent"
+        # with no provider id is only a count.
+        kept = [
+            m
+            for m in rows
+            if m.provider_ref
+            or m.state == OutboxMessage.State.FAILED
+            or (m.broadcast_id is None and m.mailing_id is None)
+        ]
+        if kept:
+            _insert_outcomes(cursor, kept, timezone.localdate())
+        _count(cursor, rows)
 
 
 def _write_outcomes(sent: list, retried: list, failed: list) -> None:
-    """One executemany UPDATE per kind of outcome for a chunk (bulk_update
-    builds a CASE per field and row, which costs more than the sending).
-    Each writes only the columns its outcome changes."""
+    """Finished rows leave the outbox; retries go back in the queue, one
+    executemany UPDATE writing only the columns a retry changes."""
     adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        if sent:
-            sql, params = _mark_sent_sql(sent)
-            cursor.execute(sql, params)
-        if retried:
+    if sent or failed:
+        _finish(sent + failed)
+    if retried:
+        with connection.cursor() as cursor:
             cursor.executemany(
                 _update_sql(("state", "reason", "attempts", "next_try_at")),
                 [(m.state, m.reason, m.attempts, adapt(m.next_try_at), m.pk) for m in retried],
-            )
-        if failed:
-            cursor.executemany(
-                _update_sql(("state", "reason", "attempts")),
-                [(m.state, m.reason, m.attempts, m.pk) for m in failed],
             )
 
 
@@ -654,11 +760,10 @@ def _still_held(chunk: list[Claimed]) -> list[Claimed]:
     """
     token = chunk[0].claimed_by
     now = timezone.now()
-    pks = [m.pk for m in chunk]
     quote = connection.ops.quote_name
     table = quote(OutboxMessage._meta.db_table)
-    marks = ", ".join(["%s"] * len(pks))
-    where = f"{quote('id')} IN ({marks}) AND {quote('claimed_by')} = %s AND {quote('state')} = %s"
+    among, pks = _ids(quote("id"), [m.pk for m in chunk])
+    where = f"{among} AND {quote('claimed_by')} = %s AND {quote('state')} = %s"
     sending = str(OutboxMessage.State.SENDING)
     select = f"SELECT {quote('id')} FROM {table} WHERE {where}"  # noqa: S608
     held_until = min((m.lease_until for m in chunk if m.lease_until), default=None)
@@ -674,8 +779,8 @@ def _still_held(chunk: list[Claimed]) -> list[Claimed]:
             f"UPDATE {table} SET {quote('lease_until')} = %s WHERE {where}",  # noqa: S608
             [until, *pks, token, sending],
         )
-        if cursor.rowcount == len(pks):
-            held = set(pks)
+        if cursor.rowcount == len(chunk):
+            held = {m.pk for m in chunk}
         else:
             cursor.execute(select, [*pks, token, sending])
             held = {pk for (pk,) in cursor.fetchall()}
@@ -685,87 +790,77 @@ def _still_held(chunk: list[Claimed]) -> list[Claimed]:
     return kept
 
 
-def _deliver(kind: str, rows, result: PassResult) -> None:
-    from porch.messaging.channels import get_channel
+def _deliver(key: str, rows, result: PassResult) -> None:
+    """Send a claim in chunks through the account its channel key names:
+    an organisation's own ("twilio@ORGCODE") or the instance's ("twilio")."""
+    from porch.messaging.channels import get_channel, split_account
 
+    kind, code = split_account(key)
     renderer = Renderer()
     addresses = Addresses()
-    # Per-organisation accounts (contract: get_channel(kind, organisation=...)).
-    owners = {
-        org.pk: org
-        for org in Organisation.objects.filter(
-            pk__in={row.list_owner for row in rows if row.list_owner}
-        ).only("code")
-    }
-    groups: dict[object, list[Claimed]] = {}
-    for row in rows:
-        groups.setdefault(owners.get(row.list_owner), []).append(row)
-    chunks = [
-        (organisation, group[start : start + CHUNK])
-        for organisation, group in groups.items()
-        for start in range(0, len(group), CHUNK)
-    ]
-    channels: dict[object, object] = {}
+    chunks = [rows[start : start + CHUNK] for start in range(0, len(rows), CHUNK)]
+    channel = None
     try:
-        for index, (organisation, chunk) in enumerate(chunks):
+        for index, chunk in enumerate(chunks):
             chunk = _still_held(chunk)
             if not chunk:
                 continue
-            channel = channels.get(organisation)
             if channel is None:
-                channel = channels[organisation] = get_channel(kind, organisation=organisation)
+                channel = get_channel(kind, organisation=code or None)
             done, untried, pause_until, now = _send_chunk(channel, chunk, renderer, addresses)
             if pause_until is not None:
                 # The provider asked for time: the rest of the claim waits too.
-                untried += [m for _org, later in chunks[index + 1 :] for m in later]
-            _record(done, untried, now=now, pause_until=pause_until, kind=kind, result=result)
+                untried += [m for later in chunks[index + 1 :] for m in later]
+            _record(done, untried, now=now, pause_until=pause_until, kind=key, result=result)
             if pause_until is not None:
                 return
     finally:
-        for channel in channels.values():
+        if channel is not None:
             channel.close()
 
 
-def due_kinds(now) -> list[str]:
-    """The channel kinds with due messages: a skip scan along the (state,
-    channel, ...) index, one short query per kind, instead of a DISTINCT over
-    every due row (which cost a scan of the whole queue on every pass)."""
-    kinds: set[str] = set()
-    branches = (
-        Q(state=OutboxMessage.State.QUEUED, next_try_at__lte=now),
-        Q(state=OutboxMessage.State.SENDING, lease_until__lt=now),
-    )
-    for branch in branches:
-        after = None
-        while True:
-            rows = OutboxMessage.objects.filter(branch)
-            if after is not None:
-                rows = rows.filter(channel__gt=after)
-            after = rows.order_by("channel").values_list("channel", flat=True).first()
-            if after is None:
-                break
-            kinds.add(after)
-    return sorted(kinds)
+def live_keys() -> list[str]:
+    """The channel keys (a kind, or a kind and an organisation's own
+    account) with rows in the outbox: a skip scan along the claim-order
+    index, one short query per key, instead of a DISTINCT over the queue.
+    It walks the index from its far end: sent rows leave dead index entries
+    behind until vacuum, at the near end of each key's range (the oldest),
+    and the live rows are the newest. Whether any of them is due is the
+    claim's own question (one query either way)."""
+    keys: list[str] = []
+    before = None
+    while True:
+        rows = OutboxMessage.objects.all()
+        if before is not None:
+            rows = rows.filter(channel__lt=before)
+        before = (
+            rows.order_by("-channel", "-priority", "-id").values_list("channel", flat=True).first()
+        )
+        if before is None:
+            break
+        keys.append(before)
+    return sorted(keys)
 
 
 def run_pass(worker_id: str, *, batch: int = 200, now=None) -> PassResult:
-    """One sender pass over every channel kind with due messages."""
-    from porch.messaging.channels import ChannelNotConfigured, get_channel
+    """One sender pass over every channel key with due messages."""
+    from porch.messaging.channels import ChannelNotConfigured, get_channel, split_account
 
     result = PassResult()
     now = now or timezone.now()
-    for kind in due_kinds(now):
+    for key in live_keys():
+        kind, code = split_account(key)
         try:
-            channel = get_channel(kind)
+            channel = get_channel(kind, organisation=code or None)
         except ChannelNotConfigured:
-            _hold_unconfigured(kind, now)
+            _hold_unconfigured(key, now)
             continue
-        rows = claim(kind, channel, worker_id, now=now, batch=batch)
+        rows = claim(key, channel, worker_id, now=now, batch=batch)
         channel.close()
         if not rows:
             continue
         result.claimed += len(rows)
-        _deliver(kind, rows, result)
+        _deliver(key, rows, result)
     return result
 
 

@@ -40,11 +40,13 @@ __all__ = [
     "MalformedInbound",
     "Outgoing",
     "SendResult",
+    "account_key",
     "config_for",
     "configured_kinds",
     "default_kind_for",
     "default_sms_kind",
     "get_channel",
+    "split_account",
 ]
 
 CHANNELS: dict[str, type[Channel]] = {
@@ -97,6 +99,39 @@ PACING = {
 }
 
 
+# The settings that make an organisation's account for a kind its own: an
+# organisation that sets any of them (its own Twilio number, its own cap)
+# has its messages queued under "<kind>@<CODE>", paced by their own token
+# bucket and daily cap (ChannelPace), apart from the instance's.
+ACCOUNT_SETTINGS: dict[str, tuple[str, ...]] = {
+    "console": (),
+    "twilio": (
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_FROM",
+        "TWILIO_BASE_URL",
+        "SMS_SEGMENTS_PER_SECOND",
+        "SMS_DAILY_CAP",
+    ),
+    "httpsms": (
+        "HTTPSMS_API_KEY",
+        "HTTPSMS_FROM",
+        "HTTPSMS_BASE_URL",
+        "SMS_SEGMENTS_PER_SECOND",
+        "SMS_DAILY_CAP",
+    ),
+    "signal": ("SIGNAL_URL", "SIGNAL_NUMBER", "SIGNAL_PER_SECOND", "SIGNAL_DAILY_CAP"),
+    "smtp": (
+        "SMTP_HOST",
+        "SMTP_PORT",
+        "SMTP_USER",
+        "SMTP_PASSWORD",
+        "EMAIL_FROM",
+        "EMAIL_PER_SECOND",
+    ),
+}
+
+
 class ChannelNotConfigured(Exception):
     """The kind is unknown or lacks settings; the message says which, in plain words."""
 
@@ -114,6 +149,23 @@ def _organisation_code(organisation) -> str:
 
 def _overrides() -> dict[str, dict]:
     return getattr(settings, "PORCH_ORG_CHANNELS", {}) or {}
+
+
+def account_key(kind: str, organisation=None) -> str:
+    """The outbox's channel value for `kind` sent on behalf of `organisation`:
+    "<kind>@<CODE>" when the organisation has its own account for that kind,
+    else the kind (the instance's account)."""
+    code = _organisation_code(organisation)
+    own = _overrides().get(code, {}) if code else {}
+    if any(name in own for name in ACCOUNT_SETTINGS.get(kind, ())):
+        return f"{kind}@{code}"
+    return kind
+
+
+def split_account(key: str) -> tuple[str, str]:
+    """("twilio", "ORGCODE") from "twilio@ORGCODE"; ("twilio", "") from "twilio"."""
+    kind, _at, code = key.partition("@")
+    return kind, code
 
 
 def config_for(organisation=None) -> dict:
