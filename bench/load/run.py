@@ -316,6 +316,25 @@ class Person(threading.Thread):
             time.sleep(self.rng.uniform(*self.think))
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU of every live process in process group `pgid` (the
+    server: gunicorn's arbiter and workers), from /proc; 0.0 without /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state ppid pgrp session ... utime(12) stime(13).
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def percentile(sorted_values, q):
     if not sorted_values:
         return 0.0
@@ -370,6 +389,7 @@ def print_report(result: dict, label: str) -> None:
         f"R50 target (p95 < {TARGET_P95_MS} ms, errors < 0.1 %): {'met' if met else 'MISSED'}; "
         f"load average {os.getloadavg()[0]:.2f}"
     )
+    print(f"server CPU per request: {o.get('server_cpu_ms_per_request', 0.0)} ms (porch serve)")
 
 
 def main(argv=None) -> int:
@@ -440,13 +460,21 @@ def main(argv=None) -> int:
             for p in world["people"]
         ]
         began = time.monotonic()
+        server_cpu = group_cpu_seconds(server.pid)
         for person in people:
             person.start()
         for person in people:
             person.join(timeout=args.duration + 120)
         if any(person.is_alive() for person in people):
             raise RuntimeError("simulated people did not finish")
+        server_cpu = group_cpu_seconds(server.pid) - server_cpu
         result = report(stats, time.monotonic() - began)
+        served = result["overall"]["requests"]
+        # CPU the server spent per request: unlike latency, it hardly depends
+        # on what else the machine runs (PostgreSQL's own CPU is not in it).
+        result["overall"]["server_cpu_ms_per_request"] = (
+            round(1000 * server_cpu / served, 1) if served else 0.0
+        )
         result["database"] = label
         result["duration_s"] = args.duration
         result["load_average"] = os.getloadavg()

@@ -26,6 +26,7 @@ def test_short_sqlite_run_produces_a_sane_report(tmp_path):
     assert 0 <= overall["error_rate"] <= 1
     assert 0 < overall["p50_ms"] <= overall["p95_ms"] <= overall["p99_ms"]
     assert report["database"] == "SQLite"
+    assert overall["server_cpu_ms_per_request"] > 0  # the server's processes were measured
     for name, row in report["endpoints"].items():
         assert row["p50_ms"] <= row["p95_ms"] <= row["p99_ms"], name
         assert sum(row["statuses"].values()) == row["requests"], name
