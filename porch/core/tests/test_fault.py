@@ -436,3 +436,48 @@ def test_sqlite_on_a_full_disk_answers_503_stays_intact_and_recovers():
         if server is not None:
             server.stop()
         image.close()
+
+
+# ---- A database that cannot be reached at all (no root needed) -------------------------
+
+
+class ServerWithoutDatabase(Server):
+    """`porch serve` pointed at a PostgreSQL port where nothing listens:
+    ready as soon as it answers at all."""
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"porch serve exited: {self.proc.stderr.read()[-3000:]!r}")
+            try:
+                request(self.port, "GET", "/")
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("porch serve did not answer in time")
+
+
+def test_an_unreachable_database_gives_a_translated_503_page_and_json_on_the_api():
+    from porch.core.tests.serving import free_port
+
+    nowhere = f"postgresql://postgres@127.0.0.1:{free_port()}/porch"
+    server = ServerWithoutDatabase(PORCH_DATABASE_URL=nowhere)
+    try:
+        cookies = {"sessionid": "x" * 32}  # any session means a database read
+        page = http_head(server.port, "/volunteers/", cookies)
+        assert page["status"] == 503 and page["retry-after"] == "30"
+        assert UNAVAILABLE in page["body"] and "Traceback" not in page["body"]
+        status, _, body = request(
+            server.port, "GET", "/api/v1/me", headers={"Authorization": "Bearer " + "y" * 40}
+        )
+        assert status == 503
+        assert json.loads(body)["detail"].startswith(UNAVAILABLE)
+        # Spanish is asked for: the page is served in Spanish (its layout is;
+        # the message itself once the catalogues carry it).
+        status, _, html = request(
+            server.port, "GET", "/volunteers/", cookies={**cookies, "django_language": "es"}
+        )
+        assert status == 503 and 'lang="es"' in html
+    finally:
+        server.stop()
