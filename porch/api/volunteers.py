@@ -257,9 +257,10 @@ def import_sheet(request, payload: ImportIn, code: str = Path(..., pattern=CODE_
         sheet = importing.read_sheet(payload.sheet)
     except DjangoValidationError as error:
         return Status(409, {"detail": " ".join(error.messages)})
+    data: dict[str, str]
     if payload.mapping:
         data = {
-            f"col_{index}": payload.mapping.get(header, "")
+            f"col_{index}": str(payload.mapping.get(header, ""))
             for index, header in enumerate(sheet.headers)
         }
     else:

@@ -299,3 +299,21 @@ def test_the_recruits_page_reads_the_same_number_of_queries_for_more_recruits(si
         content = client.get(url).content.decode()
     assert content.count('id="recruit-') == 4
     assert len(four) == len(one)
+
+
+def test_leaving_porch_takes_the_answers_with_it(
+    signed_in, cast, django_capture_on_commit_callbacks
+):
+    from porch.accounts.actions import do_leave_porch
+    from porch.core.testing import PASSWORD
+
+    client = signed_in(cast.pia)
+    client.post("/volunteers/join/", answers(cast, risk=["near_agents"]))
+    with_answers = Volunteer.objects.get(user=cast.pia)
+    assert with_answers.risk_answers and with_answers.languages
+    with django_capture_on_commit_callbacks(execute=True):
+        do_leave_porch(cast.pia, password=PASSWORD, actor=cast.pia)
+    left = Volunteer.objects.get(user=cast.pia)
+    assert left.risk_answers is None
+    assert left.languages == [] and left.roles_of_interest == [] and left.withheld_roles == []
+    assert not left.zones.exists() and left.recruited_on is None
