@@ -136,3 +136,11 @@ def test_the_queue_shows_how_many_are_heading_to_each_scene(cast, client):
     actions.do_report_outcome(first, outcome="confirmed", actor=first.verifier)
     html = client.get("/response/").content.decode()
     assert heading(busy) == "1"
+
+
+def test_a_member_finds_the_detained_form_from_the_response_page(cast, signed_in):
+    client = signed_in(cast.ben)
+    page = client.get("/response/").content.decode()
+    link = f'href="/response/legal/org/{cast.org_a.code}/detained/"'
+    assert link in page
+    assert client.get(f"/response/legal/org/{cast.org_a.code}/detained/").status_code == 200
