@@ -79,6 +79,7 @@ def test_the_volunteer_raises_it_from_their_sign_up_page(cast, signed_in):
     url = f"/response/legal/signup/{signup.code}/detained/"
     assert signed_in(cast.ben).get(url).status_code == 404  # not his sign-up
     client = signed_in(cast.dee)
+    assert f'href="{url}"' in client.get(signup.get_absolute_url()).content.decode()
     page = client.get(url)
     assert page.status_code == 200 and b"Federal building" in page.content
     empty = client.post(url, {"what_happened": "", "contact_route": ""})
