@@ -130,12 +130,12 @@ def test_it_reads_the_dashboard_in_a_fixed_number_of_queries(
     client = signed_in(cast.gus)
     pledges("business", 3, zone=cast.zone)
     client.get(URL)  # warm the session
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         assert client.get(URL).status_code == 200
     pledges("worker", 30, zone=cast.zone_b)
     for _ in range(8):
         Referral.objects.create(
             from_organisation=cast.org_b, to_organisation=cast.org_a, summary="x"
         )
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         assert client.get(URL).status_code == 200
