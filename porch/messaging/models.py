@@ -63,6 +63,8 @@ class Subscriber(models.Model):
         PHONE_CALL = "phone_call", _("Asked on the phone")
 
     SENSITIVITY = {
+        # The zones someone chose say roughly where they live.
+        "zones": SENSITIVE,
         "id": INTERNAL,
         "code": INTERNAL,
         "subject": INTERNAL,
@@ -166,6 +168,8 @@ class Broadcast(models.Model):
         ALL_CLEAR = "all_clear", _("All-clear")
 
     SENSITIVITY = {
+        "zones": INTERNAL,
+        "delivered_count": INTERNAL,
         "id": INTERNAL,
         "code": INTERNAL,
         "organisation": INTERNAL,
@@ -300,6 +304,7 @@ class Mailing(models.Model):
     when the contacts are erased (their rows go with them)."""
 
     SENSITIVITY = {
+        "delivered_count": INTERNAL,
         "id": INTERNAL,
         "code": INTERNAL,
         "organisation": INTERNAL,
