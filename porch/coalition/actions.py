@@ -15,7 +15,7 @@ from porch.accounts.actions import do_end_sessions
 from porch.accounts.approvals import do_request_approval
 from porch.accounts.models import Approval, User
 from porch.accounts.roles import ADDRESS_ROLES, ADMIN_ROLES, MANAGER_ROLES, ROLE_INFO, Role
-from porch.coalition import access
+from porch.coalition import access, role_checks
 from porch.coalition.models import (
     Coalition,
     Membership,
@@ -132,6 +132,13 @@ def _check_can_hold(member, role: str) -> None:
         )
 
 
+def _check_registered(member, role: str) -> None:
+    """Every check a higher app registered (role_checks; the volunteers app's
+    training and risk answers) allows the role: refused with their reasons."""
+    if reasons := role_checks.refusals(member, role):
+        raise ValidationError(reasons)
+
+
 def do_grant_role(
     organisation: Organisation, member, *, role: str, team: Team | None = None, actor
 ) -> Membership:
@@ -154,6 +161,7 @@ def do_grant_role(
             raise ValidationError(_("This person already holds this role."))
         if membership is not None and membership.status == Membership.Status.AWAITING_APPROVAL:
             raise ValidationError(_("This role is already waiting for a second admin."))
+        _check_registered(member, role)
         waits = role in SECOND_ADMIN_ROLES
         if membership is None:
             membership = Membership(user=member, organisation=organisation, role=role)
@@ -189,6 +197,7 @@ def do_activate_membership(membership: Membership, *, actor) -> Membership:
         if membership.status != Membership.Status.AWAITING_APPROVAL:
             raise ValidationError(_("This role is no longer waiting for approval."))
         _check_can_hold(membership.user, membership.role)
+        _check_registered(membership.user, membership.role)
         membership.status = Membership.Status.ACTIVE
         membership.save(update_fields=["status"])
         audit.record(

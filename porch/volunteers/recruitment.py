@@ -14,8 +14,10 @@ A role is offered to someone only when all three allow it: the risk
 self-assessment, the trust level the role needs (accounts.roles.ROLE_INFO,
 raised through the promotion rules) and the training the role needs
 (ROLE_TRAINING, a certificate valid today). `role_checks` says which, in
-translated sentences; `do_assign_role` refuses any role not fully offered
-before coalition.actions.do_grant_role runs its own checks.
+translated sentences. `grant_refusals` is registered with
+coalition.role_checks, so coalition.actions.do_grant_role (the recruits
+page, coalition's own grant page, a second admin's approval) refuses a
+role not fully offered, with the same reasons.
 """
 
 import datetime
@@ -278,16 +280,13 @@ def role_checks(user, volunteer: Volunteer | None, *, for_self: bool, today=None
     ]
 
 
-def do_assign_role(organisation, member, role: str, *, actor) -> Membership:
-    """A coordinator gives a recruit one of the roles offered to them: the
-    risk answers, the trust level and the training must all allow it, then
-    coalition's own grant runs (its checks, audit and second-admin rule)."""
-    from porch.coalition.actions import do_grant_role
-
-    if not access.is_coordinator(actor, organisation):
-        raise PermissionDenied
+def grant_refusals(member, role: str) -> list[str]:
+    """Registered with coalition.role_checks (VolunteersConfig.ready): the
+    reasons `member` may not be given `role` today, worded for a coordinator
+    (a withheld role reads only "not offered"). Roles outside ROLE_TRAINING
+    (volunteer, coordinator, admins, legal partner) are not gated here."""
     if role not in ROLE_TRAINING:
-        raise ValidationError(_("Choose a role from the list."))
+        return []
     volunteer = volunteer_of(member)
     today = timezone.localdate()
     check = role_check(
@@ -298,8 +297,21 @@ def do_assign_role(organisation, member, role: str, *, actor) -> Membership:
         today=today,
         for_self=False,
     )
-    if not check.offered:
-        raise ValidationError(check.reasons)
+    return [] if check.offered else check.reasons
+
+
+def do_assign_role(organisation, member, role: str, *, actor) -> Membership:
+    """A coordinator gives a recruit one of the roles offered to them: the
+    risk answers, the trust level and the training must all allow it, then
+    coalition's own grant runs (its checks, audit and second-admin rule)."""
+    from porch.coalition.actions import do_grant_role
+
+    if not access.is_coordinator(actor, organisation):
+        raise PermissionDenied
+    if role not in ROLE_TRAINING:
+        raise ValidationError(_("Choose a role from the list."))
+    if reasons := grant_refusals(member, role):
+        raise ValidationError(reasons)
     try:
         return do_grant_role(organisation, member, role=role, actor=actor)
     except PermissionDenied as denied:

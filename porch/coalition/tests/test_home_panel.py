@@ -1,6 +1,9 @@
 """The coalition panel on the home page: what waits for a manager."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from porch.coalition.models import Referral
 
@@ -8,6 +11,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_counts_waiting_referrals_and_roles_for_managers(cast, signed_in):
+    from porch.volunteers.models import Certification, Course
+
+    # Driver needs its training (the volunteers app's check on every grant).
+    Certification.objects.create(
+        volunteer=cast.dee,
+        course=Course.DRIVER_SAFETY,
+        expires_on=timezone.localdate() + timedelta(days=365),
+    )
     Referral.objects.create(from_organisation=cast.org_b, to_organisation=cast.org_a, summary="x")
     signed_in(cast.eve).post(
         f"/coalition/orgs/{cast.org_a.code}/roles/grant/",

@@ -15,6 +15,20 @@ from porch.core.testing import sign_in
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def trained(cast):
+    """Dee holds the training for the roles these tests give her: the
+    volunteers app's check (registered with coalition.role_checks) refuses a
+    role without it — porch/volunteers/tests/test_grant_gate.py tests that."""
+    from porch.volunteers.models import Certification, Course
+
+    today = timezone.localdate()
+    for course in (Course.DRIVER_SAFETY, Course.LEGAL_OBSERVER, Course.VERIFIER):
+        Certification.objects.create(
+            volunteer=cast.dee, course=course, expires_on=today + timedelta(days=365)
+        )
+
+
 def _grant(client, org, member, role, team=""):
     url = f"/coalition/orgs/{org.code}/roles/grant/"
     return client.post(url, {"member": member.handle, "role": role, "team": team})
