@@ -1,7 +1,8 @@
 """The outbox sender: claim, pace, render, send, record — in batches.
 
 Design note. Every `porch worker` pass calls `run_pass()`. For each channel
-kind with due rows it:
+key with rows in the outbox (a kind, or a kind and an organisation's own
+account, "twilio@ORGCODE": each with its own pace) it:
 
 1. claims a batch in one short transaction: the channel's pacing row is
    locked, its token bucket refilled (segments per second, a daily cap,
@@ -13,10 +14,12 @@ kind with due rows it:
    workers never claim one row.
 2. sends outside any transaction, in chunks over one kept-alive connection;
    bodies are rendered and numbers opened in memory only, here.
-3. records each chunk's outcomes in one transaction (bulk updates): sent,
-   retry with exponential backoff (at least the provider's Retry-After; the
+3. records each chunk's outcomes in one transaction: sent and failed-for-
+   good rows leave the outbox (one DELETE; what is left of them goes to
+   OutboxOutcome and the broadcast's counters), retries go back in the
+   queue with exponential backoff (at least the provider's Retry-After; the
    whole channel pauses too, so a gateway that is down costs one attempt per
-   backoff step, not one per message), or failed for good.
+   backoff step, not one per message).
 
 A worker killed between 1 and 3 leaves rows in `sending` with a lease; once
 the lease ends any worker claims them again and resends with the same
