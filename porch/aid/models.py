@@ -17,6 +17,7 @@ Design note (DOMAIN.md W5, THREAT_MODEL R10, R14, R31).
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -595,3 +596,54 @@ class ImportedRow(models.Model):
 
     def __str__(self) -> str:
         return self.row_hash[:8]
+
+
+# ---- A driver's car: how many bags it holds and where they usually start (planning) ----
+# porch.volunteers must not import aid, so the car lives here (porch/aid/cars.py).
+
+CAR_BAGS_MIN, CAR_BAGS_MAX = 1, 60
+
+
+class DriverCar(models.Model):
+    """One driver's car for one organisation: the bags it holds and the hub
+    the driver usually starts from. Read by porch.aid.planning."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "driver": INTERNAL,
+        "organisation": INTERNAL,
+        "bags": INTERNAL,
+        "hub": INTERNAL,
+        "updated_on": INTERNAL,
+    }
+
+    driver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "coalition.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    bags = models.PositiveSmallIntegerField(
+        _("bags the car holds"),
+        validators=[MinValueValidator(CAR_BAGS_MIN), MaxValueValidator(CAR_BAGS_MAX)],
+    )
+    hub = models.ForeignKey(
+        Hub,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("usual hub"),
+    )
+    updated_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["driver", "organisation"], name="one_car_per_driver"),
+            models.CheckConstraint(
+                condition=models.Q(bags__gte=CAR_BAGS_MIN, bags__lte=CAR_BAGS_MAX),
+                name="car_bags_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bags}"

@@ -11,8 +11,9 @@ and windows under half an hour are ignored.
 Their languages are those of their volunteer profile (`Volunteer.languages`,
 where porch.volunteers has that field) and the one they use Porch in
 (`User.language`); when the profile lists none, English is assumed too.
-Every car holds the plan form's bags per car: Porch stores no car size per
-driver. A run planned for a driver is a draft with
+A named driver's car holds the bags and starts from the hub they (or a
+coordinator) set on their car page (porch.aid.cars, `DriverCar`); without
+one, the plan form's bags per car and hub. A run planned for a driver is a draft with
 that driver; publishing gives it to them as claimed (they can give it back,
 and it opens to everyone). The form's extra unnamed cars are claimed later
 by whoever is free, so Porch cannot know their languages: they take any
@@ -22,7 +23,8 @@ Moves. A coordinator moves a draft stop into another draft run of the same
 day, or takes it off the runs (back to the queue). The two runs concerned
 are re-solved with every stop locked where it now is: the solver re-orders
 and re-times them and must keep every stop; if it cannot (a window the run
-cannot reach), the move is refused and nothing changes.
+cannot reach), the move is refused and nothing changes. A move that would
+put more bags into a run than its driver's car holds is refused too.
 """
 
 from __future__ import annotations
@@ -38,7 +40,15 @@ from django.utils.translation import gettext as _
 
 from porch.accounts.models import User
 from porch.aid import access
-from porch.aid.models import HOME_WINDOWS, HOUSEHOLD_LANGUAGES, AidRequest, DeliveryRun, Hub, Stop
+from porch.aid.models import (
+    HOME_WINDOWS,
+    HOUSEHOLD_LANGUAGES,
+    AidRequest,
+    DeliveryRun,
+    DriverCar,
+    Hub,
+    Stop,
+)
 from porch.coalition.access import counting_memberships
 from porch.core import audit
 
@@ -241,8 +251,9 @@ def do_plan_day(
     """Draft runs for a day from the confirmed requests (replacing earlier drafts).
 
     The organisation's vetted drivers free that day are planned by name (their
-    languages and window); `drivers` more unnamed cars may be added. Every car
-    holds `capacity` bags and starts from `hub`, between the two hours.
+    languages and window); `drivers` more unnamed cars may be added. A named
+    driver's car (porch.aid.cars) gives its size and start hub; every other
+    car holds `capacity` bags and starts from `hub`, between the two hours.
     Returns (runs, {household code: reason left out}).
     """
     from porch.routing import model as rmodel
@@ -261,6 +272,24 @@ def do_plan_day(
         raise ValidationError(errors)
     start_s, end_s = start_hour * 3600, end_hour * 3600
     named = drivers_for_day(organisation, day, start_s, end_s)
+    # ---- Each named driver's own car: size and usual hub (porch.aid.cars) ----
+    own_cars = {
+        car.driver_id: car
+        for car in DriverCar.objects.filter(
+            organisation=organisation, driver_id__in=[d.user.pk for d in named]
+        ).select_related("hub")
+    }
+    start_hubs = {hub.code: hub}
+    start_hubs.update({c.hub.code: c.hub for c in own_cars.values() if c.hub is not None})
+
+    def _hub_of(d: DayDriver) -> Hub:
+        car = own_cars.get(d.user.pk)
+        return car.hub if car is not None and car.hub is not None else hub
+
+    def _bags_of(d: DayDriver) -> int:
+        car = own_cars.get(d.user.pk)
+        return car.bags if car is not None else capacity
+
     with transaction.atomic():
         DeliveryRun.objects.filter(
             organisation=organisation, day=day, status=DeliveryRun.Status.DRAFT
@@ -270,10 +299,10 @@ def do_plan_day(
         cars = [
             rmodel.Driver(
                 id=f"driver-{d.user.pk}",
-                hub_id=hub.code,
+                hub_id=_hub_of(d).code,
                 available_start=d.start_s,
                 available_end=d.end_s,
-                capacity=capacity,
+                capacity=_bags_of(d),
                 languages=d.languages,
             )
             for d in named
@@ -295,7 +324,7 @@ def do_plan_day(
             plan(
                 stops,
                 cars,
-                [rmodel.Hub(hub.code, hub.lat, hub.lon)],
+                [rmodel.Hub(h.code, h.lat, h.lon) for h in start_hubs.values()],
                 time_limit_s=time_limit_s,
                 seed=1,
             )
@@ -306,7 +335,7 @@ def do_plan_day(
         for planned in result.runs:
             run = DeliveryRun(
                 organisation=organisation,
-                hub=hub,
+                hub=start_hubs.get(planned.hub_id, hub),
                 day=day,
                 driver=by_user.get(planned.driver_id),
             )
@@ -383,6 +412,23 @@ def do_move_stop(stop: Stop, target: DeliveryRun | None, *, actor) -> DeliveryRu
         }
         if target is not None:
             placement[target.pk].append(stop.request)
+            # ---- Never more bags than the driver's car holds (porch.aid.cars) ----
+            car = (
+                DriverCar.objects.filter(
+                    driver_id=target.driver_id, organisation_id=target.organisation_id
+                ).first()
+                if target.driver_id is not None
+                else None
+            )
+            carried = sum(r.bags for r in placement[target.pk])
+            if car is not None and carried > car.bags:
+                raise ValidationError(
+                    _(
+                        "That run's car holds %(holds)d bags; with this stop it would "
+                        "carry %(carried)d. Nothing was moved."
+                    )
+                    % {"holds": car.bags, "carried": carried}
+                )
 
         by_code: dict[str, AidRequest] = {}
         routing_stops, drivers, hubs, locked = [], [], {}, {}

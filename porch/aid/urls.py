@@ -94,3 +94,10 @@ urlpatterns += [
     path("hubs/<str:code>/public/", hub_views.hub_public, name="hub-public"),
     path("hubs/<str:code>/needs/", hub_views.hub_needs, name="hub-needs"),
 ]
+
+# ---- A driver's car size and usual hub (porch/aid/car_views.py) ----
+from porch.aid import car_views  # noqa: E402
+
+urlpatterns += [
+    path("orgs/<str:code>/car/", car_views.car, name="car"),
+]

@@ -64,6 +64,7 @@ def index(request):
         "requests": list(requests.order_by("status", "pk")[:200]),
         "open_runs": list(access.open_runs_for(user)[:100]),
         "my_runs": list(access.my_runs(user)),
+        "driver_orgs": list(drivers),
     }
     return render(request, "aid/index.html", context)
 

@@ -549,3 +549,70 @@ def request_import(request, payload: RequestImportIn, code: str = Path(..., patt
     except DjangoValidationError as error:
         return _refused(error)
     return _import_out(report, mapping)
+
+
+# ---- A driver's car: size and usual hub (porch/aid/cars.py; issue 6 planning) --------------
+# The driver sets their own (no "driver" in the body); a coordinator of the
+# organisation names one of its drivers by their user code.
+
+from porch.aid import cars as _cars  # noqa: E402
+from porch.aid.models import CAR_BAGS_MAX as _CAR_BAGS_MAX  # noqa: E402
+from porch.aid.models import CAR_BAGS_MIN as _CAR_BAGS_MIN  # noqa: E402
+
+
+class CarIn(Schema):
+    driver: str | None = Field(None, pattern=CODE_PATTERN)
+    bags: int = Field(..., ge=_CAR_BAGS_MIN, le=_CAR_BAGS_MAX)
+    hub: str | None = Field(None, pattern=CODE_PATTERN)
+
+
+class CarOut(Schema):
+    driver: str
+    organisation: str
+    bags: int
+    hub: str | None
+
+
+@router.post(
+    "/organisations/{code}/car",
+    url_name="aid-car",
+    response={200: CarOut, **WRITES},
+)
+def set_car(request, payload: CarIn, code: str = Path(..., pattern=CODE_PATTERN)):
+    """Set the bags a driver's car holds and their usual hub (null: the plan's hub)."""
+    user = request.auth
+    org = _cars.get_car_organisation_for_user(user, code)
+    driver = user
+    if payload.driver is not None and payload.driver != user.code:
+        if not access.is_planner(user, org):
+            raise Http404
+        driver = _cars.drivers_of(org).filter(code=payload.driver).first()
+        if driver is None:
+            return Status(
+                409,
+                {
+                    "detail": _("Choose one of your organisation's drivers."),
+                    "errors": [{"loc": ["driver"], "type": "invalid"}],
+                },
+            )
+    hub = None
+    if payload.hub is not None:
+        hub = access.hubs_for(org).filter(code=payload.hub).first()
+        if hub is None:
+            return Status(
+                409,
+                {
+                    "detail": _("Choose one of your organisation's hubs."),
+                    "errors": [{"loc": ["hub"], "type": "invalid"}],
+                },
+            )
+    try:
+        car = _cars.do_set_driver_car(org, driver, bags=payload.bags, hub=hub, actor=user)
+    except DjangoValidationError as error:
+        return _invalid(error)
+    return {
+        "driver": driver.code,
+        "organisation": org.code,
+        "bags": car.bags,
+        "hub": hub.code if hub else None,
+    }
