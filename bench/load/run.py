@@ -233,7 +233,8 @@ class Person(threading.Thread):
         start = time.perf_counter()
         try:
             status, html = self.call(self.port, method, path, self.cookies, body)
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:
+            # Refused, reset, or cut off mid-answer (a killed server): an error.
             self.stats.add(endpoint, time.perf_counter() - start, type(error).__name__, False)
             return None
         self.stats.add(endpoint, time.perf_counter() - start, status, status in ok)
