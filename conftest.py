@@ -45,6 +45,16 @@ socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
 socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 
 
+@pytest.fixture(autouse=True)
+def _no_language_leaks_between_tests():
+    """A test that activates a language (a Somali page, a Hmong reply) must
+    not leave it active for the next test in the same thread."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def cast(db):
     from porch.core.testing import build_cast
