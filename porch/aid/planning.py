@@ -424,8 +424,8 @@ def do_move_stop(stop: Stop, target: DeliveryRun | None, *, actor) -> DeliveryRu
             if car is not None and carried > car.bags:
                 raise ValidationError(
                     _(
-                        "That run's car holds %(holds)d bags; with this stop it would "
-                        "carry %(carried)d. Nothing was moved."
+                        "That run's car is too small: it holds %(holds)d, and with this "
+                        "stop the run would carry %(carried)d bags. Nothing was moved."
                     )
                     % {"holds": car.bags, "carried": carried}
                 )

@@ -152,7 +152,7 @@ def test_a_move_that_would_overfill_the_drivers_car_is_refused_and_nothing_chang
     url = f"/aid/orgs/{cast.org_a.code}/plan/stops/{stop.code}/move/"
     response = client.post(url, {"run": small.code})
     assert response.status_code == 400
-    assert "holds 1 bags; with this stop it would carry 2" in response.content.decode()
+    assert "it holds 1, and with this stop the run would carry 2 bags" in response.content.decode()
     assert sorted(Stop.objects.values_list("code", "run_id", "position", "arrival")) == before
     assert not AuditEntry.objects.filter(action="aid.stop.moved").exists()
     # A car of two bags takes it.
