@@ -308,6 +308,10 @@ WHITENOISE_AUTOREFRESH = False
 
 # ---- HTTP hardening (THREAT_MODEL R36, R37, R39) -------------------------------
 PORCH_MAX_BODY_BYTES = env_int("PORCH_MAX_BODY_BYTES", 2_621_440, minimum=1024)
+# Views that stream a file through their own in-memory or sealing upload
+# handler (receipt photos, legal evidence) accept bodies up to this size:
+# the 20 MiB legal media cap plus room for the form fields.
+PORCH_MAX_UPLOAD_BYTES = env_int("PORCH_MAX_UPLOAD_BYTES", 22_020_096, minimum=1024)  # 21 MiB
 DATA_UPLOAD_MAX_MEMORY_SIZE = PORCH_MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = PORCH_MAX_BODY_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

@@ -27,6 +27,7 @@ from porch.aid import access, reimbursements
 from porch.aid.models import Reimbursement
 from porch.aid.uploads import CappedMemoryUploadHandler, read_capped
 from porch.core.forms import add_errors
+from porch.core.middleware import accepts_uploads
 
 
 class ReimbursementForm(forms.Form):
@@ -77,6 +78,7 @@ def _page(request, org, form, *, status=200):
     return render(request, "aid/reimbursements.html", context, status=status)
 
 
+@accepts_uploads
 @csrf_exempt
 @never_cache
 def reimbursement_list(request, code):

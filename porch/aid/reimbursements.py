@@ -114,7 +114,7 @@ def upload_limit() -> int:
     """The receipt cap: 10 MB, or the whole request's cap if that is smaller."""
     from django.conf import settings
 
-    return min(MAX_UPLOAD, settings.PORCH_MAX_BODY_BYTES)
+    return min(MAX_UPLOAD, settings.PORCH_MAX_UPLOAD_BYTES)
 
 
 def get_organisation_for_user(user, code: str):

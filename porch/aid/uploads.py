@@ -4,7 +4,9 @@ temporary file in plaintext; the views swap in CappedMemoryUploadHandler for
 their request, before the body is read (csrf_exempt outside, csrf_protect
 inside — Django's documented pattern), so the bytes live in the parser's
 buffer and ours only. Past the cap the file is dropped as it streams and the
-view says so. The whole request is also capped by PORCH_MAX_BODY_BYTES.
+view says so. The whole request is also capped: by PORCH_MAX_UPLOAD_BYTES
+for views marked with porch.core.middleware.accepts_uploads (receipts), by
+PORCH_MAX_BODY_BYTES for the others (sheets).
 """
 
 import io

@@ -114,10 +114,20 @@ def test_bad_claims_are_refused_with_a_message_and_nothing_saved(cast):
         f"/aid/orgs/{cast.org_a.code}/reimbursements/", {"run_code": run.code, "amount": "5"}
     )
     assert no_photo.status_code == 400 and "Attach a photo" in no_photo.content.decode()
-    with override_settings(PORCH_MAX_BODY_BYTES=20_000):
+    with override_settings(PORCH_MAX_UPLOAD_BYTES=20_000):
         huge = claim(ben, cast.org_a, run.code, data=photo((600, 400), noise=True))
     assert huge.status_code == 413
     assert not Reimbursement.objects.exists()
+
+
+def test_a_receipt_photo_may_be_larger_than_the_cap_on_other_requests(cast):
+    run = make_run(cast.org_a, cast.zone, status=DeliveryRun.Status.COMPLETED, driver=cast.ben)
+    big = photo((600, 400), noise=True)
+    assert len(big) > 20_000
+    with override_settings(PORCH_MAX_BODY_BYTES=20_000):
+        sent = claim(client_for(cast.ben), cast.org_a, run.code, data=big)
+    assert sent.status_code == 302
+    assert Reimbursement.objects.count() == 1
 
 
 def test_other_organisations_and_strangers_see_nothing(cast):

@@ -23,6 +23,27 @@ def test_it_refuses_an_oversized_body_without_reading_it(client, settings):
     assert response.status_code == 413
 
 
+def test_only_upload_views_take_bodies_up_to_the_upload_cap(client, settings):
+    """The upload cap lets a marked view (receipts, legal media) past the
+    body cap, never an ordinary form; nothing passes the upload cap."""
+    from porch.aid.reimbursement_views import reimbursement_list
+    from porch.core.middleware import RequestBodyLimitMiddleware
+
+    settings.PORCH_MAX_BODY_BYTES = 1024
+    settings.PORCH_MAX_UPLOAD_BYTES = 8192
+    assert getattr(reimbursement_list, "porch_accepts_uploads", False)
+    assert client.post("/login/", data="x" * 5000, content_type="text/plain").status_code == 413
+    upload = "/aid/orgs/NOSUCHORG/reimbursements/"
+    assert client.post(upload, data="x" * 5000, content_type="text/plain").status_code != 413
+    assert client.post(upload, data="x" * 9000, content_type="text/plain").status_code == 413
+    assert (
+        RequestBodyLimitMiddleware(lambda request: None).process_view(
+            type("Request", (), {"porch_body_length": 5000})(), reimbursement_list, (), {}
+        )
+        is None
+    )
+
+
 def test_it_scrubs_addresses_from_log_lines(caplog):
     from porch.core.logging import ScrubFilter
 

@@ -38,7 +38,8 @@ IMAGE_FORMATS = {"jpeg", "png", "gif", "webp"}
 
 def max_bytes() -> int:
     """The cap on one media original. The whole request is also capped by
-    PORCH_MAX_BODY_BYTES (porch.core.middleware), whichever is smaller."""
+    PORCH_MAX_UPLOAD_BYTES (porch.core.middleware.accepts_uploads), whichever
+    is smaller."""
     return int(getattr(settings, "PORCH_LEGAL_MEDIA_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 

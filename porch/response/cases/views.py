@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from porch.accounts.roles import ROLE_INFO, Role
 from porch.core.forms import add_errors
+from porch.core.middleware import accepts_uploads
 from porch.response import access as response_access
 from porch.response.cases import access, actions, uploads
 from porch.response.cases.forms import (
@@ -183,6 +184,7 @@ def handoff_entry(request, code):
     )
 
 
+@accepts_uploads
 @csrf_exempt
 @require_POST
 @login_required
