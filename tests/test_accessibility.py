@@ -210,9 +210,10 @@ def test_an_intake_volunteer_takes_a_request_with_the_keyboard_only(page, live_s
     type_into("#id_code", totp.current_code(seed))
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    # The home page has no link to the aid pages yet (reported on issue 9), so the
-    # volunteer types its address, as from a bookmark.
-    page.goto("/aid/")
+    # From the home page's "Your pages" panel to the aid pages.
+    tab_to("#home-aid-index")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     tab_to(f"#new-request-{cast.org_a.code}")
     with page.expect_navigation():
         page.keyboard.press("Enter")
