@@ -418,7 +418,7 @@ def reimbursement_list(request, code: str = Path(..., pattern=CODE_PATTERN)):
 @router.post(
     "/organisations/{code}/reimbursements",
     url_name="aid-reimbursement-create",
-    response={201: ReimbursementOut, **WRITES},
+    response={201: ReimbursementOut, 413: ErrorOut, **WRITES},
 )
 def reimbursement_create(
     request, payload: ReimbursementIn, code: str = Path(..., pattern=CODE_PATTERN)
@@ -517,7 +517,7 @@ def _import_out(report, mapping) -> dict:
 @router.post(
     "/organisations/{code}/request-imports",
     url_name="aid-request-import",
-    response={200: RequestImportOut, **WRITES},
+    response={200: RequestImportOut, 413: ErrorOut, **WRITES},
 )
 def request_import(request, payload: RequestImportIn, code: str = Path(..., pattern=CODE_PATTERN)):
     org = access.get_planner_organisation_for_user(request.auth, code)

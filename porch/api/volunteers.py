@@ -246,7 +246,7 @@ class ImportOut(Schema):
 @router.post(
     "/organisations/{code}/import",
     url_name="volunteers-import",
-    response={200: ImportOut, 400: ErrorOut, 409: ErrorOut, **COMMON},
+    response={200: ImportOut, 400: ErrorOut, 409: ErrorOut, 413: ErrorOut, **COMMON},
 )
 def import_sheet(request, payload: ImportIn, code: str = Path(..., pattern=CODE_PATTERN)):
     """Dry run (default) or import of an organisation's volunteer sheet, for

@@ -4,7 +4,7 @@ Nothing about the client (address, user agent) is read or kept here.
 """
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 
@@ -17,12 +17,11 @@ def accepts_uploads(view):
     return view
 
 
-def _too_large():
-    return HttpResponse(
-        _("That request is too large."),
-        status=413,
-        content_type="text/plain; charset=utf-8",
-    )
+def _too_large(request):
+    message = _("That request is too large.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=413)
+    return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
 
 
 class RequestBodyLimitMiddleware:
@@ -40,7 +39,7 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             length = 0
         if length > max(settings.PORCH_MAX_BODY_BYTES, settings.PORCH_MAX_UPLOAD_BYTES):
-            return _too_large()
+            return _too_large(request)
         request.porch_body_length = length
         return self.get_response(request)
 
@@ -49,7 +48,7 @@ class RequestBodyLimitMiddleware:
             cap = settings.PORCH_MAX_UPLOAD_BYTES
         else:
             cap = settings.PORCH_MAX_BODY_BYTES
-        return _too_large() if getattr(request, "porch_body_length", 0) > cap else None
+        return _too_large(request) if getattr(request, "porch_body_length", 0) > cap else None
 
 
 class PrivacyHeadersMiddleware:

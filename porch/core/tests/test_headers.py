@@ -53,3 +53,14 @@ def test_it_scrubs_addresses_from_log_lines(caplog):
     ScrubFilter().filter(record)
     assert "203.0.113.9" not in record.getMessage()
     assert "2001:db8" not in record.getMessage()
+
+
+def test_the_api_says_too_large_in_json(client, settings):
+    settings.PORCH_MAX_BODY_BYTES = 1024
+    response = client.post(
+        "/api/v1/volunteers/organisations/NOSUCHORG/import",
+        data="x" * 5000,
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert response.json() == {"detail": "That request is too large."}
