@@ -272,8 +272,13 @@ def my_runs(request):
     return [_run_out(run, request.auth) for run in runs]
 
 
+# Run codes are upper case (porch.core.codes), so /runs/mine and /runs/open
+# are never read as a run's code.
+RUN_CODE_PATTERN = r"^[A-Z0-9]{1,32}$"
+
+
 @router.get("/runs/{code}", url_name="aid-run", response={200: RunOut, **COMMON})
-def run_detail(request, code: str = Path(..., pattern=CODE_PATTERN)):
+def run_detail(request, code: str = Path(..., pattern=RUN_CODE_PATTERN)):
     return _run_out(access.get_run_for_user(request.auth, code), request.auth)
 
 

@@ -97,7 +97,7 @@ class CaseOut(Schema):
     needs: list[NeedOut]
 
 
-class CloseIn(Schema):
+class CaseCloseIn(Schema):
     legal_hold: bool = False
 
 
@@ -287,7 +287,7 @@ def add_need(request, payload: NeedIn, code: str = Path(..., pattern=CODE_PATTER
     url_name="legal-case-close",
     response={200: CaseOut, 400: ErrorOut, 409: InvalidOut, **COMMON},
 )
-def close_case(request, payload: CloseIn, code: str = Path(..., pattern=CODE_PATTERN)):
+def close_case(request, payload: CaseCloseIn, code: str = Path(..., pattern=CODE_PATTERN)):
     found = access.get_case_for_user(request.auth, code)
     try:
         done = actions.do_close_case(found, legal_hold=payload.legal_hold, actor=request.auth)

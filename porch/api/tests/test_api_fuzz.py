@@ -69,3 +69,31 @@ def test_it_survives_fuzzing(cast, wsgi_in_test_transaction, label):
     _fuzz(operation, headers)
     if "{code}" in label:
         _fuzz(operation, headers, path_parameters={"code": cast.org_a.code})
+
+
+def test_no_two_api_schemas_share_a_name_with_different_fields():
+    """Ninja names a component after its class: two different classes with one
+    name (there were two CloseIn) document one operation with the other's body."""
+    import inspect
+    import sys
+
+    from ninja import Schema
+
+    import porch.api.v1  # noqa: F401 (imports every router)
+
+    seen = {}
+    modules = [
+        module
+        for name, module in sys.modules.items()
+        if name.startswith("porch.api.") and ".tests" not in name
+    ]
+    assert len(modules) >= 8
+    for module in modules:
+        for name, value in vars(module).items():
+            if not (inspect.isclass(value) and issubclass(value, Schema)):
+                continue
+            if value.__module__ != module.__name__:
+                continue
+            fields = sorted(value.model_json_schema().get("properties", {}))
+            assert seen.setdefault(name, fields) == fields, f"two {name} schemas differ"
+    assert len(seen) > 20
