@@ -28,11 +28,11 @@ from pydantic import BeforeValidator, StringConstraints
 
 from porch.aid import access, actions
 from porch.aid.models import HOUSEHOLD_LANGUAGES, AidRequest, Diet, HomeTimes, Need, Urgency
+from porch.api.common import CODE_PATTERN, COMMON, ErrorOut, InvalidOut
 from porch.coalition.models import Zone
 
 router = Router(tags=["aid"])
 
-CODE_PATTERN = r"^[A-Za-z0-9]{1,32}$"
 TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 
 
@@ -41,15 +41,6 @@ def _one_of(values) -> str:
 
 
 NeedCode = Annotated[str, StringConstraints(pattern=_one_of(Need.values))]
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class InvalidOut(Schema):
-    detail: str
-    errors: list[dict] = []
 
 
 def _iso_day_only(value):
@@ -62,7 +53,6 @@ def _iso_day_only(value):
 
 IsoDay = Annotated[datetime.date, BeforeValidator(_iso_day_only)]
 
-COMMON = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
 WRITES = {400: ErrorOut, 403: ErrorOut, 409: InvalidOut, **COMMON}
 
 

@@ -9,22 +9,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Path, Router, Schema, Status
 
 from porch.aid import hubs
+from porch.api.common import CODE_PATTERN, COMMON, ErrorOut, InvalidOut
 
 router = Router(tags=["aid hubs"])
-
-CODE_PATTERN = r"^[A-Za-z0-9]{1,32}$"
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class InvalidOut(Schema):
-    detail: str
-    errors: list[dict] = []
-
-
-COMMON = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
 
 
 class ItemOut(Schema):

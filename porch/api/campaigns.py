@@ -14,23 +14,13 @@ from typing import Literal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Path, Query, Router, Schema, Status
 
+from porch.api.common import CODE_PATTERN, ErrorOut, InvalidOut
 from porch.campaigns import access, actions, dashboard
 from porch.campaigns.metrics import iso_week, suppress
 from porch.campaigns.models import Pledge
 from porch.messaging import catalogue
 
 router = Router(tags=["campaigns"])
-
-CODE_PATTERN = r"^[A-Za-z0-9]{1,32}$"
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class InvalidOut(Schema):
-    detail: str
-    errors: list[dict] = []
 
 
 class AggregateOut(Schema):

@@ -12,7 +12,8 @@ from django.http import Http404
 from ninja import Field, Path, Router, Schema, Status
 from pydantic import StringConstraints
 
-from porch.api.v1 import CODE_PATTERN, COMMON, ErrorOut, InvalidOut, _refused
+from porch.api.common import CODE_PATTERN, COMMON, ErrorOut, InvalidOut
+from porch.api.v1 import _refused
 from porch.messaging import access, actions
 from porch.messaging.models import Medium, Subscriber
 

@@ -15,24 +15,11 @@ import datetime
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Path, Query, Router, Schema, Status
 
+from porch.api.common import CODE_PATTERN, COMMON, ErrorOut, InvalidOut
 from porch.response import access, actions, debrief
 from porch.response.models import Outcome
 
 router = Router(tags=["response"])
-
-CODE_PATTERN = r"^[A-Za-z0-9]{1,32}$"
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class InvalidOut(Schema):
-    detail: str
-    errors: list[dict] = []
-
-
-COMMON = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
 
 
 class ReportOut(Schema):

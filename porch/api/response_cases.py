@@ -14,27 +14,15 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 
+from porch.api.common import CODE_PATTERN, COMMON, ErrorOut, InvalidOut
 from porch.response import access as response_access
 from porch.response.cases import access, actions
 from porch.response.cases.models import FollowUpCase, LegalHandoff, Need, TimeBucket
 
 router = Router(tags=["legal"])
 
-CODE_PATTERN = r"^[A-Za-z0-9]{1,32}$"
 TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 LINE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class InvalidOut(Schema):
-    detail: str
-    errors: list[dict] = []
-
-
-COMMON = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
 
 
 class HandoffIn(Schema):

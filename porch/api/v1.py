@@ -21,10 +21,10 @@ from ninja.utils import check_csrf
 from porch.accounts.access import get_user_for_token
 from porch.accounts.middleware import VERIFIED_KEY
 from porch.accounts.models import User
+from porch.api.common import CODE_PATTERN, COMMON, ErrorOut, InvalidOut
 from porch.coalition import access, actions
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
-CODE_PATTERN = r"^[A-Za-z0-9]{1,32}$"
 TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 
@@ -68,18 +68,6 @@ api = NinjaAPI(
     # Ninja's interactive docs page loads Swagger UI from a CDN: no external assets (R4).
     docs_url=None,
 )
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class InvalidOut(Schema):
-    detail: str
-    errors: list[dict] = []
-
-
-COMMON = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
 
 
 @api.exception_handler(AuthenticationError)

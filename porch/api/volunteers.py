@@ -16,24 +16,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import Field, Path, Router, Schema, Status
 
+from porch.api.common import CODE_PATTERN, COMMON, ErrorOut, InvalidOut
 from porch.volunteers import access, actions, importing
 from porch.volunteers.models import Site
 
 router = Router(tags=["volunteers"])
-
-CODE_PATTERN = r"^[A-Za-z0-9]{1,32}$"
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class InvalidOut(Schema):
-    detail: str
-    errors: list[dict] = []
-
-
-COMMON = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
 
 
 class SiteOut(Schema):
