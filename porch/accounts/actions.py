@@ -33,6 +33,7 @@ from porch.accounts.models import (
     hash_token,
 )
 from porch.accounts.roles import ADDRESS_ROLES, ADMIN_ROLES, Role, TrustLevel
+from porch.coalition import role_checks
 from porch.coalition.models import Coalition, Membership, Organisation
 from porch.core import audit
 from porch.core.codes import new_code, new_token
@@ -160,8 +161,12 @@ def do_sign_up(
 def _grant_invited_role(user: User, invitation: Invitation) -> None:
     """The role an invitation names. It counts only once the person's trust
     reaches it; roles that see addresses or administer still wait for a
-    second admin (R34), asked for on the inviter's behalf."""
-    awaiting = invitation.role in SECOND_ADMIN_ROLES
+    second admin (R34), asked for on the inviter's behalf — and so does a
+    role the registered role checks refuse today (one that needs training a
+    newcomer cannot have yet): the approval is refused until they pass."""
+    awaiting = invitation.role in SECOND_ADMIN_ROLES or bool(
+        role_checks.refusals(user, invitation.role)
+    )
     membership = Membership.objects.create(
         user=user,
         organisation=invitation.organisation,
