@@ -127,7 +127,13 @@ class Sheet:
 def read_sheet(text: str) -> Sheet:
     """Parse the CSV text; refuse a sheet that is too large or names a column
     Porch never stores (the whole sheet, before any mapping)."""
-    if len(text.encode("utf-8")) > MAX_BYTES:
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:  # lone surrogates, from a JSON body
+        raise ValidationError(
+            _("This is not a CSV file. Save the sheet as CSV and try again.")
+        ) from None
+    if size > MAX_BYTES:
         raise ValidationError(too_large_message())
     text = text.lstrip("\ufeff")
     try:

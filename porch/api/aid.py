@@ -479,7 +479,10 @@ class RequestImportMappingIn(Schema):
 
 
 class RequestImportIn(Schema):
-    csv: str = Field(..., min_length=1, max_length=_importing.MAX_BYTES)
+    # The 1 MB cap is in bytes, checked by importing.read_sheet (a 409 with a
+    # translated message), not a schema max_length in characters (see the
+    # volunteers import).
+    csv: str = Field(..., min_length=1, description="The sheet as CSV text (UTF-8), at most 1 MB.")
     mapping: RequestImportMappingIn | None = None
     dry_run: bool = True
 

@@ -202,10 +202,14 @@ ImportField = Literal["", "handle", "phone", "email", "languages", "zones", "rol
 
 
 class ImportIn(Schema):
+    # The size cap is in bytes and checked by importing.read_sheet (409 with
+    # a translated message), not as a schema max_length: a length in
+    # characters is counted differently by JSON clients (a surrogate pair is
+    # two characters to some, one to Python) and fuzzing tripped on it.
     sheet: str = Field(
         ...,
-        max_length=importing.MAX_BYTES,
-        description="The sheet as CSV text (UTF-8); the first row names the columns.",
+        description="The sheet as CSV text (UTF-8), at most 512 KB; the first row names "
+        "the columns.",
     )
     mapping: dict[str, Literal["", "handle", "phone", "email", "languages", "zones", "roles"]] = (
         Field(

@@ -193,3 +193,12 @@ def test_the_api_dry_runs_and_imports(cast, client):
     answer = client.post(other, body, content_type="application/json", headers=headers)
     assert answer.status_code == 404
     assert AidRequest.objects.count() == 3
+
+
+def test_a_sheet_with_a_lone_surrogate_is_refused_not_an_error():
+    from django.core.exceptions import ValidationError
+
+    from porch.aid import importing
+
+    with pytest.raises(ValidationError):
+        importing.read_sheet("Phone,Zone\n\ud800,Cedar Flats\n")
