@@ -30,6 +30,7 @@ from porch.aid.forms import (
     PlanForm,
     RequestForm,
 )
+from porch.aid.hubs import hubs_kept_by
 from porch.aid.models import AidRequest, DeliveryRun
 from porch.core.forms import add_errors
 from porch.core.pdf import pdf_response, render_pdf
@@ -55,7 +56,9 @@ def index(request):
     user = request.user
     intake = access.intake_organisations(user)
     drivers = access.driver_organisations(user)
-    if not intake.exists() and not drivers.exists():
+    # A hub keeper's way in from the home page's "Food and deliveries" link.
+    keeps_hubs = hubs_kept_by(user).exists()
+    if not intake.exists() and not drivers.exists() and not keeps_hubs:
         raise Http404
     requests = access.requests_visible_to(user).filter(status__in=AidRequest.OPEN)
     context = {
@@ -65,6 +68,7 @@ def index(request):
         "open_runs": list(access.open_runs_for(user)[:100]),
         "my_runs": list(access.my_runs(user)),
         "driver_orgs": list(drivers),
+        "keeps_hubs": keeps_hubs,
     }
     return render(request, "aid/index.html", context)
 

@@ -173,3 +173,13 @@ def test_other_organisations_hub_is_404(cast, signed_in):
     client = signed_in(cast.ana)
     assert client.get(reverse("aid:hub", kwargs={"code": hub.code})).status_code == 404
     assert client.get(reverse("aid:hubs")).status_code == 404  # ana keeps no hub yet
+
+
+def test_a_hub_keeper_finds_their_hubs_from_the_deliveries_page(cast, signed_in):
+    keeper = make_member("kim", cast.org_a, Role.HUB_KEEPER)
+    hub = hub_for(cast.org_a, cast.zone)
+    client = signed_in(keeper)
+    page = client.get("/aid/")
+    assert page.status_code == 200
+    assert 'id="hubs-link" href="/aid/hubs/"' in page.content.decode()
+    assert hub.name in client.get("/aid/hubs/").content.decode()
