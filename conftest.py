@@ -45,6 +45,19 @@ socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
 socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests marked `last` run after every other test (after pytest-django's
+    own ordering). In two full SQLite runs on 2026-12-07, every transactional
+    test after a `porch worker` SIGKILLed on the suite's shared SQLite file
+    failed to open it ("disk I/O error"); not reproduced in smaller runs, cause
+    not found (issue 9). Until those tests get a database of their own, they
+    still run, but last."""
+    last = [item for item in items if item.get_closest_marker("last")]
+    if last:
+        items[:] = [item for item in items if not item.get_closest_marker("last")] + last
+
+
 @pytest.fixture(autouse=True)
 def _no_language_leaks_between_tests():
     """A test that activates a language (a Somali page, a Hmong reply) must
