@@ -119,6 +119,7 @@ class Writers:
             thread.join(timeout=60)
 
 
+@pytest.mark.sigkill_shared_db  # see conftest.pytest_collection_modifyitems
 @pytest.mark.django_db(transaction=True)
 def test_a_web_process_killed_mid_write_loses_no_acknowledged_request(cast):
     coordinator = cast.people["ana"]
