@@ -45,23 +45,6 @@ socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
 socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """Tests marked `sigkill_shared_db` count as `slow` on SQLite: they run in
-    `make soak`, and in CI on PostgreSQL. In three full SQLite runs on
-    2026-12-07, after a porch process was SIGKILLed on the suite's shared
-    SQLite file, every later transactional test failed to open it ("disk I/O
-    error"); not reproduced in smaller runs, cause not found (issue 9). Until
-    those tests get a database file of their own."""
-    from django.conf import settings
-
-    if "sqlite" not in settings.DATABASES["default"]["ENGINE"]:
-        return
-    for item in items:
-        if item.get_closest_marker("sigkill_shared_db"):
-            item.add_marker(pytest.mark.slow)
-
-
 @pytest.fixture(autouse=True)
 def _no_language_leaks_between_tests():
     """A test that activates a language (a Somali page, a Hmong reply) must
@@ -70,6 +53,24 @@ def _no_language_leaks_between_tests():
     from django.utils import translation
 
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_locks_kept():
+    """After each test, this process still holds its locks on every SQLite
+    file it has open. A test that opens and closes the suite's database file
+    itself (reading var/ for a canary, say) drops them, and a later test's
+    subprocess then deletes the -wal and -shm under this process: every
+    later connection fails with "disk I/O error" (issue 9). Fail the test
+    that did it, not the ones after."""
+    yield
+    from porch.core.testing import sqlite_locks_lost
+
+    if lost := sqlite_locks_lost():
+        pytest.fail(
+            "this test dropped the test process's SQLite locks on "
+            f"{lost} (read the files in a child process: porch.core.testing.files_holding)"
+        )
 
 
 @pytest.fixture

@@ -170,11 +170,7 @@ SQLITE_INIT = (
 # 20-40 ms of waiting (SQLite check-points its WAL when the last connection
 # closes). A broken connection (database restarted) is noticed at the start of
 # the next request and replaced (CONN_HEALTH_CHECKS); docs/deploy.md "Faults".
-# The test suite opens one per request: persistent connections left the
-# shared SQLite test file unopenable for later transactional tests (issue 9).
-CONN_MAX_AGE = env_int(
-    "PORCH_DB_CONN_MAX_AGE", 0 if PORCH_ENV == "test" else 60, minimum=0, maximum=3600
-)
+CONN_MAX_AGE = env_int("PORCH_DB_CONN_MAX_AGE", 60, minimum=0, maximum=3600)
 
 
 def database_from_url(url: str) -> dict:

@@ -5,6 +5,7 @@ A; Dee verifies for A; Eve and Fay administer A; Cal volunteers in B; Gus and
 Hal are coalition admins; Pia has signed up and waits for vouches.
 """
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -123,3 +124,65 @@ def pdf_to_pngs(pdf: bytes, out_dir: Path, *, dpi: int = 60) -> list[Path]:
 
 def have_tool(name: str) -> bool:
     return shutil.which(name) is not None
+
+
+def files_holding(folder: Path, needle: bytes) -> list[str]:
+    """The files under `folder` whose bytes hold `needle`, found by grep in
+    a child process, never by opening them here.
+
+    POSIX record locks belong to a process and an inode, and closing *any*
+    descriptor on a file drops all of the process's locks on it. If a test
+    read var/test-*.sqlite3 (or its -shm) in this process, its open SQLite
+    connections would lose their shared locks; the next `porch serve` or
+    `porch worker` subprocess to close its last connection would then think
+    it was the last, check-point and delete the -wal and -shm under those
+    connections, and every later connection failed with "disk I/O error"
+    (issue 9; conftest.py checks the locks after each test)."""
+    found = subprocess.run(
+        ["grep", "-rlFa", "-e", needle, "--", str(folder)], capture_output=True, check=False
+    )
+    if found.returncode not in (0, 1):
+        raise RuntimeError(f"grep failed: {found.stderr.decode(errors='replace')}")
+    return sorted(os.fsdecode(line) for line in found.stdout.splitlines())
+
+
+def sqlite_locks_lost() -> list[str]:
+    """SQLite databases in WAL mode that this process has open without the
+    locks its connections must hold (Linux: /proc).
+
+    An open connection always holds a shared lock on its database file and
+    on the "dead man switch" byte of its -shm. A database open here without
+    them was read and closed by something else in this process (see
+    files_holding); one whose -shm is open only as "(deleted)" lost it to
+    another process that thought it was the last. Files that were themselves
+    deleted or replaced (the restore drill) are not this check's business."""
+    if not os.path.isdir("/proc/self/fd"):
+        return []
+    open_files: dict[str, set[int]] = {}
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+            inode = os.stat(f"/proc/self/fd/{fd}").st_ino
+        except OSError:
+            continue
+        open_files.setdefault(target, set()).add(inode)
+    databases = [
+        path
+        for path in open_files
+        if not path.endswith(("-wal", "-shm", "-journal", " (deleted)"))
+        and (f"{path}-shm" in open_files or f"{path}-shm (deleted)" in open_files)
+    ]
+    if not databases:
+        return []
+    pid = str(os.getpid())
+    locked = set()
+    with open("/proc/locks") as table:
+        for line in table:  # "1: POSIX  ADVISORY  READ 1234 fe:00:5417285 128 128"
+            parts = line.split()
+            if len(parts) >= 6 and parts[1] == "POSIX" and parts[4] == pid:
+                locked.add(int(parts[5].rsplit(":", 1)[1]))
+    return sorted(
+        path
+        for path in databases
+        if not open_files[path] & locked or not open_files.get(f"{path}-shm", set()) & locked
+    )

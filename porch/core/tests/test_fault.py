@@ -119,7 +119,6 @@ class Writers:
             thread.join(timeout=60)
 
 
-@pytest.mark.sigkill_shared_db  # see conftest.pytest_collection_modifyitems
 @pytest.mark.django_db(transaction=True)
 def test_a_web_process_killed_mid_write_loses_no_acknowledged_request(cast):
     coordinator = cast.people["ana"]
@@ -179,11 +178,6 @@ def written(stats) -> int:
         return sum(stats.statuses[endpoint].get(302, 0) for endpoint in WRITES)
 
 
-# In `make soak` only (PORCH_SOAK): in the full CI suite on SQLite, every
-# transactional test after this one failed to open the shared test database
-# ("disk I/O error", 2026-12-07, not reproduced when run with test_worker
-# alone). Until this test runs on a database of its own, it stays out of CI.
-@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_load_mix_survives_sigkill_of_web_and_worker(cast, tmp_path):
     """bench/load's request mix, 16 volunteers and 4 dispatchers with short

@@ -103,7 +103,6 @@ def all_sent(count: int):
     return lambda: OutboxOutcome.objects.filter(state="sent").count() == count
 
 
-@pytest.mark.sigkill_shared_db  # see conftest.pytest_collection_modifyitems
 def test_a_worker_killed_mid_broadcast_loses_nothing_and_sends_each_once(twilio_fake):
     people, alert = broadcast_to(60)
     env = worker_env(twilio_fake, rate=15)

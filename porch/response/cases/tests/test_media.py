@@ -15,7 +15,7 @@ from django.test import RequestFactory, override_settings
 from PIL import Image
 
 from porch.accounts.roles import Role
-from porch.core.testing import make_member
+from porch.core.testing import files_holding, make_member
 from porch.response.cases import actions
 from porch.response.cases.models import IncidentMedia, MediaChunk, TimeBucket
 from porch.vault.crypto import DecryptionFailed
@@ -69,10 +69,6 @@ def spool(tmp_path, monkeypatch):
         PORCH_LEGAL_MEDIA_MAX_BYTES=2 * 1024 * 1024,
     ):
         yield path
-
-
-def files_holding(folder: Path, needle: bytes) -> list[str]:
-    return [str(p) for p in folder.rglob("*") if p.is_file() and needle in p.read_bytes()]
 
 
 def raw_column(table: str, column: str) -> list[bytes]:
