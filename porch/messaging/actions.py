@@ -26,6 +26,7 @@ from porch.messaging import catalogue
 from porch.messaging.models import (
     Broadcast,
     Contact,
+    EarlyReceipt,
     Mailing,
     Medium,
     MessageTemplate,
@@ -600,14 +601,26 @@ def do_save_template(key: str, language: str, text: str, *, actor) -> MessageTem
     return row
 
 
+# An early delivery report waits this long for its outcome; the table holds
+# at most EARLY_RECEIPT_MAX (status webhooks are signed: only the provider
+# posts them, but a bound costs nothing).
+EARLY_RECEIPT_HOURS = 1
+EARLY_RECEIPT_MAX = 50_000
+
+
 def do_record_status(provider_ref: str, status: str) -> int:
-    """A provider's delivery report: a delivered flag, or a failure after the fact."""
+    """A provider's delivery report: a delivered flag, or a failure after the fact.
+
+    A report for a message whose outcome is not written yet (the provider's
+    callback beat the worker's commit) is kept as an EarlyReceipt and
+    applied by match_early_receipts."""
     from porch.messaging.channels.base import DELIVERED, UNDELIVERED
 
     if not provider_ref:
         return 0
     if status not in (DELIVERED, UNDELIVERED):
         return 0
+    provider_ref = provider_ref[:64]
     sent = OutboxOutcome.objects.filter(provider_ref=provider_ref, state=OutboxMessage.State.SENT)
     with transaction.atomic():
         if status == DELIVERED:
@@ -629,7 +642,35 @@ def do_record_status(provider_ref: str, status: str) -> int:
                 Broadcast.objects.filter(pk=row.broadcast_id).update(**changes)
             if row.mailing_id is not None:
                 Mailing.objects.filter(pk=row.mailing_id).update(**changes)
+        if (
+            not rows
+            and not OutboxOutcome.objects.filter(provider_ref=provider_ref).exists()
+            and EarlyReceipt.objects.count() < EARLY_RECEIPT_MAX
+        ):
+            EarlyReceipt.objects.create(provider_ref=provider_ref, status=status)
     return len(rows)
+
+
+def match_early_receipts(*, now=None) -> int:
+    """Apply the delivery reports that came before their outcome; drop those
+    that waited EARLY_RECEIPT_HOURS (a message another instance sent, or one
+    whose outcome is already gone). Returns the number applied."""
+    now = now or timezone.now()
+    applied = 0
+    waiting = list(EarlyReceipt.objects.order_by("pk")[:5000])
+    refs = {receipt.provider_ref for receipt in waiting}
+    known = set(
+        OutboxOutcome.objects.filter(provider_ref__in=refs).values_list("provider_ref", flat=True)
+    )
+    done = []
+    for receipt in waiting:
+        if receipt.provider_ref in known:
+            applied += do_record_status(receipt.provider_ref, receipt.status)
+            done.append(receipt.pk)
+    EarlyReceipt.objects.filter(pk__in=done).delete()
+    cutoff = now - timedelta(hours=EARLY_RECEIPT_HOURS)
+    EarlyReceipt.objects.filter(received_at__lt=cutoff).delete()
+    return applied
 
 
 # ---- Contacts other apps hold (a campaign's pledgers) -----------------------------------

@@ -9,7 +9,7 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messaging"
 
     def ready(self) -> None:
-        from porch.core import worker
+        from porch.core import periodic, worker
         from porch.messaging import actions, keywords, polling, sender
         from porch.vault.erasure import register_policy, register_shredder
 
@@ -46,3 +46,6 @@ class MessagingConfig(AppConfig):
         keywords.register_built_ins()
         worker.register_hook(sender.worker_hook)
         polling.register()
+        periodic.register("messaging.early_receipts", every=timedelta(minutes=1))(
+            actions.match_early_receipts
+        )

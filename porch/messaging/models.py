@@ -549,6 +549,33 @@ class OutboxOutcome(models.Model):
         return str(self.pk)
 
 
+class EarlyReceipt(models.Model):
+    """A delivery report that came before its message's outcome was written.
+
+    A provider may post "delivered" (or a failure) within milliseconds of
+    answering the send, before the worker has committed the outcome that
+    names its message id. The report waits here and the worker matches it
+    every minute (actions.match_early_receipts); unmatched, it goes after
+    EARLY_RECEIPT_HOURS. Only the provider's id and the status: no number."""
+
+    SENSITIVITY = {
+        "id": INTERNAL,
+        "provider_ref": INTERNAL,
+        "status": INTERNAL,
+        "received_at": INTERNAL,
+    }
+
+    provider_ref = models.CharField(max_length=64)
+    status = models.CharField(max_length=12)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["received_at"], name="early_receipt_received_at")]
+
+    def __str__(self) -> str:
+        return f"early-receipt:{self.pk}"
+
+
 class ChannelPace(models.Model):
     """Token bucket and daily count per channel account, shared by every worker.
 

@@ -14,8 +14,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from porch.core import periodic
 from porch.messaging import actions, catalogue, sender
-from porch.messaging.models import ChannelPace, OutboxMessage, OutboxOutcome
+from porch.messaging.models import ChannelPace, EarlyReceipt, OutboxMessage, OutboxOutcome
 from porch.messaging.tests.fakes import TwilioFake
 from porch.messaging.tests.helpers import active_subscriber, numbers
 
@@ -111,6 +112,51 @@ def test_a_forged_or_unknown_twilio_receipt_changes_nothing(cast, client, twilio
     assert unknown.status_code == 204
     assert broadcast.counts()["sent"] == 1 and broadcast.counts()["delivered"] == 0
     assert not OutboxOutcome.objects.filter(delivered=True).exists()
+
+
+def test_a_receipt_that_comes_before_its_outcome_is_applied_by_the_worker(
+    cast, client, twilio_fake, settings
+):
+    """The provider's callback can beat the worker's commit of the outcome
+    that names its message id: it waits as an EarlyReceipt (no number in it)
+    and the worker's minute job applies it once the outcome exists."""
+    settings.PORCH_SMS_SEGMENTS_PER_SECOND = 0
+    broadcast = alert(cast, cast.org_a, 2)
+    early, late = "SM" + "e" * 32, "SM" + "f" * 32
+    twilio_fake.next_sids = [early, late]
+    for status in ("sent", "delivered", "delivered"):  # "sent" is not kept
+        assert post_twilio_status(client, twilio_fake, early, status).status_code == 204
+    post_twilio_status(client, twilio_fake, late, "undelivered")
+    assert sorted(EarlyReceipt.objects.values_list("provider_ref", "status")) == [
+        (early, "delivered"),
+        (early, "delivered"),
+        (late, "failed"),  # the channel's normalised status
+    ]
+    assert actions.match_early_receipts() == 0  # nothing sent yet: they wait
+    assert EarlyReceipt.objects.count() == 3
+    assert sender.run_pass("w").sent == 2
+    assert actions.match_early_receipts() == 2
+    assert broadcast.counts() == {
+        "queued": 0,
+        "sending": 0,
+        "sent": 1,
+        "failed": 1,
+        "delivered": 1,
+    }
+    assert not EarlyReceipt.objects.exists()
+
+
+def test_an_early_receipt_nobody_claims_goes_after_an_hour(cast, client, twilio_fake):
+    with time_machine.travel(START, tick=False):
+        post_twilio_status(client, twilio_fake, "SM" + "0" * 32, "delivered")
+        assert EarlyReceipt.objects.count() == 1
+    with time_machine.travel(START + timedelta(minutes=59), tick=False):
+        actions.match_early_receipts()
+        assert EarlyReceipt.objects.count() == 1
+    with time_machine.travel(START + timedelta(minutes=61), tick=False):
+        actions.match_early_receipts()
+        assert not EarlyReceipt.objects.exists()
+    assert "messaging.early_receipts" in periodic.JOBS
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,9 @@ class TwilioFake(FakeGateway):
         self.from_number = from_number
         self.invalid_numbers: set[str] = set()  # valid-looking, but Twilio says 21211
         self.unsubscribed: set[str] = set()  # recipients who texted STOP (21610)
+        # The ids the next accepted messages get (a test that posts a status
+        # callback before the send is recorded); random when empty, as Twilio's.
+        self.next_sids: list[str] = []
         super().__init__()
 
     def error_body(self, status: int):
@@ -105,7 +108,7 @@ class TwilioFake(FakeGateway):
             return self._error(400, 21603, "A 'From' phone number is required.")
         if not form.get("Body"):
             return self._error(400, 21602, "Message body is required.")
-        sid = "SM" + secrets.token_hex(16)
+        sid = self.next_sids.pop(0) if self.next_sids else "SM" + secrets.token_hex(16)
         self.record(
             to=to,
             body=form["Body"],
