@@ -34,6 +34,8 @@ from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
+from porch.core.tests.serving import log_text, spawn
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VOLUNTEERS, DISPATCHERS = 200, 20
@@ -436,15 +438,11 @@ def main(argv=None) -> int:
         server_env = {**os.environ, "PORCH_BIND": f"127.0.0.1:{port}"}
         server_env.pop("PORCH_WEB_WORKERS", None)  # the CLI's default
         server_env.pop("PORCH_DEMO", None)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "porch.cli", "serve"],
-            cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            start_new_session=True,
-        )  # fmt: skip
+        server = spawn(["serve"], server_env)  # stderr to a file, never a full pipe
         deadline = time.monotonic() + 90
         while True:
             if server.poll() is not None:
-                raise RuntimeError(f"porch serve exited: {server.stderr.read()[-3000:]!r}")
+                raise RuntimeError(f"porch serve exited: {log_text(server, 3000)!r}")
             try:
                 if call(port, "GET", "/", {})[0] < 500:
                     break
@@ -494,7 +492,7 @@ def main(argv=None) -> int:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait(timeout=10)
         if server is not None:
-            server.stderr.close()
+            server.log.close()
         if label == "PostgreSQL":
             try:
                 from django.db import connections

@@ -71,6 +71,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench.load.run import create_pg, drop_pg, free_port, group_cpu_seconds  # noqa: E402
+from porch.core.tests.serving import log_text, spawn  # noqa: E402
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TAG = re.compile(r"\bsurge-(\d{5})\b")
@@ -109,7 +110,7 @@ def call(port, method, path, *, cookies=None, body=None, headers=None, timeout=3
 # ---- Seeding ------------------------------------------------------------------------
 
 
-def seed(zones: int, verifiers: int) -> dict:
+def seed(zones: int, verifiers: int, answer_minutes: int | None = None) -> dict:
     """In this process: migrate, build surge.py's world, give the verifiers a
     phone and SMS notifications, staff the hotline desk, sign the desk in."""
     import datetime
@@ -161,6 +162,12 @@ def seed(zones: int, verifiers: int) -> dict:
         ends_at=now + datetime.timedelta(hours=3),
     )
     SignUp.objects.create(shift=shift, volunteer=world.desk)
+    if answer_minutes:
+        from porch.response.models import ResponseSettings
+
+        ResponseSettings.objects.update_or_create(
+            coalition=world.organisation.coalition, defaults={"answer_minutes": answer_minutes}
+        )
     client = Client()
     sign_in(client, world.desk)
     return {
@@ -302,21 +309,16 @@ class Desk(threading.Thread):
 
 
 def start(args, env):
-    return subprocess.Popen(
-        [sys.executable, "-m", "porch.cli", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    # stderr to a file, never a pipe nobody reads: a full pipe blocked the
+    # worker after five minutes (serving.spawn).
+    return spawn(args, env)
 
 
 def wait_ready(server, port, timeout=90):
     deadline = time.monotonic() + timeout
     while True:
         if server.poll() is not None:
-            raise RuntimeError(f"porch serve exited: {server.stderr.read()[-3000:]!r}")
+            raise RuntimeError(f"porch serve exited: {log_text(server, 3000)!r}")
         try:
             if call(port, "GET", "/", timeout=5)[0] < 500:
                 return
@@ -337,8 +339,8 @@ def stop(proc):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
-    tail = proc.stderr.read()[-2000:].decode("utf-8", "replace")
-    proc.stderr.close()
+    tail = log_text(proc, 2000)
+    proc.log.close()
     return tail
 
 
@@ -440,6 +442,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=600.0)
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between texts")
+    parser.add_argument(
+        "--answer-minutes", type=int, default=None,
+        help="the coalition's answer time (default: the instance's, 5 minutes)",
+    )  # fmt: skip
     parser.add_argument("--database", default="", help="postgresql://… (created and dropped)")
     parser.add_argument("--poll", type=float, default=0.25, help="the desk's polling period")
     parser.add_argument(
@@ -487,7 +493,7 @@ def main(argv=None) -> int:
         if label == "PostgreSQL":
             create_pg(url)
         began = time.monotonic()
-        world = seed(args.zones, args.verifiers)
+        world = seed(args.zones, args.verifiers, args.answer_minutes)
         print(f"seeded in {time.monotonic() - began:.1f} s ({label})", flush=True)
         from django.db import connections
 

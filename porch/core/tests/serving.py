@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,26 +46,48 @@ def server_env(**extra) -> dict:
     return env
 
 
+def spawn(args, env, **popen) -> subprocess.Popen:
+    """`porch <args>` in its own session, its stderr in a temporary file.
+
+    Never a pipe: nobody reads a pipe while the process runs, and once its
+    log fills the pipe's 64 KiB the process blocks in write() (the surge
+    bench's worker stopped sending after five minutes that way). Read the
+    log with log_text()."""
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "porch.cli", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        start_new_session=True,
+        **popen,
+    )
+    proc.log = log
+    return proc
+
+
+def log_text(proc: subprocess.Popen, tail: int | None = None) -> str:
+    """What a spawn()ed process wrote to stderr so far (its last `tail` bytes)."""
+    proc.log.seek(0, os.SEEK_END)
+    size = proc.log.tell()
+    proc.log.seek(0 if tail is None else max(0, size - tail))
+    return proc.log.read().decode("utf-8", "replace")
+
+
 class Server:
     """`porch serve` on 127.0.0.1:<port>, ready when it answers HTTP."""
 
     def __init__(self, port: int | None = None, **extra):
         self.port = port or free_port()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "porch.cli", "serve"],
-            cwd=ROOT,
-            env=server_env(PORCH_BIND=f"127.0.0.1:{self.port}", **extra),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        self.proc = spawn(["serve"], server_env(PORCH_BIND=f"127.0.0.1:{self.port}", **extra))
         self.wait_ready()
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"porch serve exited: {self.proc.stderr.read()[-3000:]!r}")
+                raise RuntimeError(f"porch serve exited: {log_text(self.proc, 3000)!r}")
             try:
                 status, _, _ = request(self.port, "GET", "/")
                 if status < 500:
@@ -86,7 +109,7 @@ class Server:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.kill()
-        self.proc.stderr.close()
+        self.proc.log.close()
 
 
 def request(port, method, path, *, cookies=None, body=None, headers=None, timeout=30):

@@ -36,7 +36,15 @@ from django.db import connection
 from django.urls import reverse
 
 from porch.aid.models import AidRequest, Diet, HomeTimes, Urgency
-from porch.core.tests.serving import ROOT, Server, csrf, request, server_env, session_cookies
+from porch.core.tests.serving import (
+    ROOT,
+    Server,
+    csrf,
+    log_text,
+    request,
+    server_env,
+    session_cookies,
+)
 
 WRITERS = 4
 UNAVAILABLE = "Porch cannot reach its database right now."
@@ -454,7 +462,7 @@ class ServerWithoutDatabase(Server):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"porch serve exited: {self.proc.stderr.read()[-3000:]!r}")
+                raise RuntimeError(f"porch serve exited: {log_text(self.proc, 3000)!r}")
             try:
                 request(self.port, "GET", "/")
                 return

@@ -9,7 +9,6 @@ whichever database the suite runs on — CI runs it on PostgreSQL too.
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -19,6 +18,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from porch.core.testing import build_cast
+from porch.core.tests.serving import log_text, spawn
 from porch.messaging import actions, catalogue
 from porch.messaging.models import OutboxMessage, OutboxOutcome
 from porch.messaging.tests.helpers import active_subscriber, numbers
@@ -54,13 +54,7 @@ def worker_env(fake, *, rate: int, lease: int = 2) -> dict:
 
 
 def start_worker(env) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "porch.cli", "worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    return spawn(["worker"], env)
 
 
 def wait_for(condition, *, timeout: float, what: str) -> None:
@@ -149,7 +143,7 @@ def test_three_workers_share_one_broadcast_without_duplicates_or_losses(twilio_f
         for worker in workers:
             stop(worker)
     # Each worker logs one line per message it sent (event names only).
-    sent_by = [worker.stderr.read().decode().count("outcome=sent") for worker in workers]
+    sent_by = [log_text(worker).count("outcome=sent") for worker in workers]
     assert sum(sent_by) == 600
     assert sum(1 for count in sent_by if count) >= 2  # the work was shared
     assert alert.counts()["sent"] == 600 and not OutboxMessage.objects.exists()
