@@ -13,7 +13,6 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from porch.accounts import totp
@@ -22,7 +21,7 @@ from porch.accounts.roles import Role
 from porch.aid.models import AidRequest, DeliveryRun
 from porch.aid.tests.fixtures import make_run, new_request
 from porch.campaigns.models import Campaign
-from porch.core.testing import PASSWORD, make_member, sign_in
+from porch.core.testing import PASSWORD, make_member, sign_in_browser
 from porch.messaging.actions import do_broadcast
 from porch.response.actions import do_take_report
 
@@ -51,12 +50,8 @@ def audit_page(chromium, live_server):
 def _as(context, live_server, user):
     """Point the context's session cookie at a fresh signed-in session for `user`."""
     context.clear_cookies()
-    if user is None:
-        return
-    client = Client()
-    sign_in(client, user)
-    for name, morsel in client.cookies.items():
-        context.add_cookies([{"name": name, "value": morsel.value, "url": live_server.url}])
+    if user is not None:
+        sign_in_browser(context, live_server.url, user)
 
 
 def _pages(cast, extra):

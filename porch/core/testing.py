@@ -100,6 +100,17 @@ def sign_in(client, user: User, *, two_factor: bool = True) -> None:
     session.save()
 
 
+def sign_in_browser(context, base_url: str, user: User) -> None:
+    """Give a Playwright browser context a fresh signed-in (2FA verified)
+    session for `user`: the test client's session cookies, copied over."""
+    from django.test import Client
+
+    client = Client()
+    sign_in(client, user)
+    for name, morsel in client.cookies.items():
+        context.add_cookies([{"name": name, "value": morsel.value, "url": base_url}])
+
+
 def pdf_text(pdf: bytes) -> str:
     """The text of a PDF, as pdftotext (poppler) reads it."""
     with tempfile.TemporaryDirectory() as tmp:

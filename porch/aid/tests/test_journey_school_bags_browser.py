@@ -13,14 +13,13 @@ import datetime
 import re
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from porch.accounts.roles import Role
 from porch.aid.hubs import do_add_stock_item, do_record_donation
 from porch.aid.models import AidRequest, DeliveryRun, Stop
 from porch.aid.tests.fixtures import hub_for
-from porch.core.testing import make_member, sign_in
+from porch.core.testing import make_member, sign_in_browser
 
 pytestmark = [pytest.mark.browser]
 
@@ -31,10 +30,7 @@ def signed_in_page(chromium, live_server, user):
     """A fresh browser context carrying a signed-in session (2FA verified) for user."""
     context = chromium.new_context(base_url=live_server.url, locale="en-US")
     context.set_default_timeout(15_000)
-    client = Client()
-    sign_in(client, user)
-    for name, morsel in client.cookies.items():
-        context.add_cookies([{"name": name, "value": morsel.value, "url": live_server.url}])
+    sign_in_browser(context, live_server.url, user)
     return context, context.new_page()
 
 
